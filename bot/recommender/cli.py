@@ -1,0 +1,134 @@
+"""Command line for operating the store: ``python -m recommender <command>``.
+
+Migrate the database, load the demo shop, import a shop's own catalog and logs, export
+the NLU vocabulary for ``rasa train``, and print row counts.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import List, Optional
+
+from sqlalchemy.engine import make_url
+
+from .importer import ImportValidationError, import_catalog, import_interactions
+from .nlu_export import DEFAULT_NLU_PATH, write_nlu_vocabulary
+from .store import Store, default_database_url
+from .vocabulary import build_vocabulary
+
+EXIT_INVALID = 2
+
+
+def _shown(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def cmd_migrate(store: Store, args: argparse.Namespace) -> int:
+    print(f"{_shown(store.url)}: schema at revision {store.migrate()}")
+    return 0
+
+
+def cmd_load_demo(store: Store, args: argparse.Namespace) -> int:
+    from .demo import load_demo_catalog
+    from .demo.interactions import generate_interactions
+
+    started = time.perf_counter()
+    store.migrate()
+    items = load_demo_catalog()
+    if not args.force and store.item_ids() == {i.id for i in items} and store.counts()["interactions"]:
+        print("demo catalog already loaded; nothing to do (use --force to reload)")
+        return 0
+    rows = generate_interactions(items, n_users=args.users, seed=args.seed)
+    with store.transaction():
+        removed = store.replace_catalog(items)
+        for source in sorted({row["source"] for row in rows}):
+            store.delete_interactions(source)
+        written = store.import_interactions(rows)
+    print(
+        f"loaded {len(items)} demo items ({removed} old items removed) and {written} interactions "
+        f"from {len({r['user_id'] for r in rows})} users in {time.perf_counter() - started:.1f}s"
+    )
+    return 0
+
+
+def cmd_import_catalog(store: Store, args: argparse.Namespace) -> int:
+    store.migrate()
+    result = import_catalog(store, args.path, replace=args.replace)
+    extra = f", removed {result.removed_items}" if args.replace else ""
+    print(f"imported {result.items} items from {args.path}{extra}")
+    return 0
+
+
+def cmd_import_interactions(store: Store, args: argparse.Namespace) -> int:
+    store.migrate()
+    result = import_interactions(store, args.path)
+    print(f"imported {result.interactions} interactions from {args.path}")
+    return 0
+
+
+def cmd_export_nlu(store: Store, args: argparse.Namespace) -> int:
+    items = store.load_items()
+    if not items:
+        print("the catalog is empty; import one first", file=sys.stderr)
+        return 1
+    vocab = build_vocabulary(items)
+    export = write_nlu_vocabulary(vocab, args.out)
+    print(
+        f"wrote {args.out}: {len(vocab.brands)} brands, {len(vocab.categories)} categories, "
+        f"{len(vocab.features)} features"
+    )
+    for collision in export.collisions:
+        print(f"  left out ambiguous synonym: {collision}")
+    return 0
+
+
+def cmd_stats(store: Store, args: argparse.Namespace) -> int:
+    print(f"database: {_shown(store.url)}")
+    for name, count in store.counts().items():
+        print(f"{name}: {count}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--database-url",
+        default=None,
+        help="SQLAlchemy URL (default: $CONCIERGE_DATABASE_URL or sqlite var/concierge.db)",
+    )
+    parser = argparse.ArgumentParser(prog="python -m recommender", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True, metavar="command")
+
+    def add(name: str, handler, help_text: str) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, parents=[common], help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    add("migrate", cmd_migrate, "create or upgrade the database schema")
+    demo = add("load-demo", cmd_load_demo, "load the demo catalog and synthetic interactions")
+    demo.add_argument("--users", type=int, default=2000, help="simulated shoppers (default 2000)")
+    demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    demo.add_argument("--force", action="store_true", help="reload even if already loaded")
+    catalog = add("import-catalog", cmd_import_catalog, "import a catalog file (.csv or .json)")
+    catalog.add_argument("path", type=Path)
+    catalog.add_argument("--replace", action="store_true", help="remove stored items not in the file")
+    logs = add("import-interactions", cmd_import_interactions, "import an interaction log (.csv)")
+    logs.add_argument("path", type=Path)
+    nlu = add("export-nlu", cmd_export_nlu, "write the NLU vocabulary (lookups, synonyms) for rasa train")
+    nlu.add_argument("--out", type=Path, default=DEFAULT_NLU_PATH, help=f"default: {DEFAULT_NLU_PATH}")
+    add("stats", cmd_stats, "print row counts")
+    return parser
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    args = build_parser().parse_args(argv)
+    store = Store(args.database_url or default_database_url())
+    try:
+        return args.handler(store, args)
+    except ImportValidationError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    finally:
+        store.close()

@@ -1,0 +1,295 @@
+"""``python -m recommender.seq train|evaluate|run|download|bench|train-demo``.
+
+Progress and logs go to stderr; the last line of stdout is always one JSON object with the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+from .config import PRESETS, SeqConfig
+
+REPO_ROOT = Path(__file__).resolve().parents[3]
+
+_SETTINGS = {  # flag -> (SeqConfig field, type)
+    "--model": ("model", str), "--hidden": ("hidden", int), "--layers": ("layers", int),
+    "--heads": ("heads", int), "--ffn-mult": ("ffn_mult", int), "--max-len": ("max_len", int),
+    "--dropout": ("dropout", float), "--emb-dropout": ("emb_dropout", float),
+    "--item-dropout": ("item_dropout", float), "--loss": ("loss", str), "--negatives": ("negatives", int),
+    "--label-smoothing": ("label_smoothing", float), "--lr": ("lr", float),
+    "--weight-decay": ("weight_decay", float), "--batch-size": ("batch_size", int), "--epochs": ("epochs", int),
+    "--warmup-steps": ("warmup_steps", int), "--schedule": ("schedule", str), "--patience": ("patience", int),
+    "--max-minutes": ("max_minutes", float), "--val-protocol": ("val_protocol", str),
+    "--val-users": ("val_users", int), "--eval-every": ("eval_every", int), "--seed": ("seed", int),
+    "--device": ("device", str), "--threads": ("num_threads", int), "--bert-mask-prob": ("bert_mask_prob", float),
+}
+
+
+def _add_settings(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--preset", default=None, help=f"recommended settings: {', '.join(PRESETS)}")
+    p.add_argument("--config", default=None, help="a config.json to start from")
+    p.add_argument("--no-events", action="store_true", help="no event-type embedding")
+    p.add_argument("--no-amp", action="store_true", help="no mixed precision on CUDA")
+    for flag, (name, typ) in _SETTINGS.items():
+        p.add_argument(flag, dest=name, type=typ, default=None)
+
+
+def _config(args, preset_hint: str = "default") -> SeqConfig:
+    cfg = SeqConfig.from_json(args.config) if args.config else SeqConfig()
+    preset = args.preset or preset_hint
+    cfg = cfg.updated(**PRESETS.get(preset, {}))
+    cfg = cfg.updated(**{name: getattr(args, name) for _, (name, _) in _SETTINGS.items()})
+    if args.no_events:
+        cfg = cfg.updated(use_events=False)
+    if args.no_amp:
+        cfg = cfg.updated(amp=False)
+    return cfg
+
+
+def _preset_for(path: str) -> str:
+    s = str(path).lower()
+    if "100k" in s or "ml-" in s or "movielens" in s:
+        return "ml-100k"
+    if "game" in s or "video" in s:
+        return "games"
+    return "default"
+
+
+def _emit(obj: Dict[str, Any]) -> None:
+    sys.stdout.flush()
+    print(json.dumps(obj, default=float), flush=True)
+
+
+def _load(path: str, fmt: str):
+    from .data import load_any
+
+    data = load_any(path, fmt)
+    print(data.summary(), file=sys.stderr)
+    return data
+
+
+def _train(data, cfg: SeqConfig, out: Optional[str], progress: bool = True):
+    from .checkpoint import save_checkpoint
+    from .data import leave_one_out, popularity
+    from .train import train
+
+    split = leave_one_out(data)
+    res = train(split, cfg, progress=progress)
+    if out:
+        meta = {"dataset": data.name, "best_epoch": res.best_epoch, f"val_{cfg.val_protocol}_NDCG@10": res.best_val,
+                "train_seconds": res.train_seconds, "wall_seconds": res.wall_seconds, "device": res.device,
+                "history": res.history, "popularity": popularity(split)[1:].tolist()}
+        save_checkpoint(out, res.model, res.config, data.item_ids, meta)
+        print(f"checkpoint written to {out}", file=sys.stderr)
+    return split, res
+
+
+def cmd_train(args) -> int:
+    data = _load(args.data, args.format)
+    cfg = _config(args, _preset_for(args.data))
+    _, res = _train(data, cfg, args.out, progress=not args.quiet)
+    _emit({"model": res.config.model, "dataset": data.name, "best_epoch": res.best_epoch,
+           f"val_{res.config.val_protocol}_NDCG@10": res.best_val, "train_seconds": round(res.train_seconds, 1),
+           "wall_seconds": round(res.wall_seconds, 1), "device": res.device, "checkpoint": args.out})
+    return 0
+
+
+def _evaluate_all(split, rankers, protocols, test_users: int, seed: int) -> Dict[str, Dict[str, Dict[str, float]]]:
+    from .evaluate import EvalCases, evaluate_ranker
+
+    cases = EvalCases(split, "test", seed=seed, max_users=test_users)
+    results = {}
+    for r in rankers:
+        t0 = time.perf_counter()
+        results[r.name] = evaluate_ranker(r, cases, protocols=protocols, seed=seed)
+        print(f"evaluated {r.name} in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    return results
+
+
+def _baselines(split, names: List[str]):
+    from .baselines import ItemKNN, MostPopular
+
+    out = []
+    for n in names:
+        t0 = time.perf_counter()
+        if n in ("pop", "most-popular"):
+            out.append(MostPopular(split))
+        elif n in ("knn", "item-knn"):
+            out.append(ItemKNN(split))
+        else:
+            raise SystemExit(f"unknown baseline {n!r}")
+        print(f"baseline {out[-1].name} fitted in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+    return out
+
+
+def _summary(results, model_name: str, primary: str, protocols, extra: Dict[str, Any]) -> Dict[str, Any]:
+    main = results[model_name]
+    keys = [f"{m}@{k}" for m in ("HR", "NDCG") for k in (1, 5, 10, 20)]
+    obj: Dict[str, Any] = {"protocol": primary}
+    obj.update({k: round(main[primary][k], 4) for k in keys})
+    if "full" in main:
+        obj["coverage@10"] = round(main["full"]["coverage@10"], 4)
+    obj.update(extra)
+    obj["model"] = model_name
+    obj["protocols"] = {p: {k: round(v, 4) for k, v in main[p].items()} for p in protocols if p in main}
+    obj["baselines"] = {name: {p: {k: round(r[p][k], 4) for k in ("HR@10", "NDCG@10")} for p in protocols if p in r}
+                        for name, r in results.items() if name != model_name}
+    return obj
+
+
+def _report_and_emit(results, data, args, res_cfg, extra, model_name):
+    from .evaluate import write_report
+
+    protocols = tuple(args.protocols.split(","))
+    out_dir = Path(args.report_dir or (REPO_ROOT / "results" / f"seq-{data.name}"))
+    meta = {"dataset": data.summary(), "split": "leave-one-out (last = test, second-to-last = validation)",
+            "command": " ".join(["python -m recommender.seq"] + sys.argv[1:]),
+            **{k: v for k, v in extra.items()}, "config": json.dumps(res_cfg.to_dict(), sort_keys=True)}
+    paths = write_report(results, out_dir, f"Sequential scorer on {data.name}", meta)
+    print(f"report: {paths['report']}  plot: {paths['plot']}", file=sys.stderr)
+    print(Path(paths["report"]).read_text(), file=sys.stderr)
+    obj = _summary(results, model_name, args.primary, protocols, extra)
+    obj["report"] = str(paths["report"])
+    _emit(obj)
+
+
+def cmd_evaluate(args) -> int:
+    from .checkpoint import load_checkpoint
+    from .data import leave_one_out
+    from .train import TorchRanker, resolve_device
+
+    data = _load(args.data, args.format)
+    device = resolve_device(args.device or "auto")
+    model, cfg, item_ids, meta = load_checkpoint(args.checkpoint, device)
+    if list(item_ids) != list(data.item_ids):
+        raise SystemExit("the checkpoint's item mapping does not match this data set")
+    split = leave_one_out(data)
+    rankers = [TorchRanker(model, cfg, device, cfg.model)] + _baselines(split, _names(args.baselines))
+    results = _evaluate_all(split, rankers, tuple(args.protocols.split(",")), args.test_users, args.eval_seed)
+    extra = {"train_seconds": round(float(meta.get("train_seconds", 0.0)), 1),
+             "wall_seconds": round(float(meta.get("wall_seconds", 0.0)), 1),
+             "best_epoch": meta.get("best_epoch"), "dataset": data.name, "checkpoint": args.checkpoint}
+    _report_and_emit(results, data, args, cfg, extra, cfg.model)
+    return 0
+
+
+def _names(s: str) -> List[str]:
+    return [x for x in (s or "").split(",") if x]
+
+
+def cmd_run(args) -> int:
+    from .train import TorchRanker, resolve_device
+
+    data = _load(args.data, args.format)
+    cfg = _config(args, _preset_for(args.data))
+    split, res = _train(data, cfg, args.out, progress=not args.quiet)
+    rankers = [TorchRanker(res.model, res.config, resolve_device(res.config.device), res.config.model)]
+    rankers += _baselines(split, _names(args.baselines))
+    results = _evaluate_all(split, rankers, tuple(args.protocols.split(",")), args.test_users, args.eval_seed)
+    extra = {"train_seconds": round(res.train_seconds, 1), "wall_seconds": round(res.wall_seconds, 1),
+             "best_epoch": res.best_epoch, "epochs_run": len(res.history), "device": res.device,
+             "dataset": data.name}
+    _report_and_emit(results, data, args, res.config, extra, res.config.model)
+    return 0
+
+
+def cmd_download(args) -> int:
+    from .download import fetch_movielens_100k
+
+    path = fetch_movielens_100k(args.dest, local=args.local)
+    _emit({"dataset": "ml-100k", "path": str(path)})
+    return 0
+
+
+def cmd_bench(args) -> int:
+    from .bench import run_bench
+
+    obj = run_bench([int(x) for x in args.items.split(",")], requests=args.requests,
+                    concurrency=args.concurrency, candidates=args.candidates, hidden=args.hidden,
+                    history_len=args.history_len, device=args.device or "cpu", threads=args.threads)
+    _emit(obj)
+    return 0
+
+
+def cmd_train_demo(args) -> int:
+    from .demo import train_demo
+
+    obj = train_demo(args.out, csv_path=args.csv, if_missing=args.if_missing, max_minutes=args.max_minutes,
+                     progress=not args.quiet)
+    _emit(obj)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m recommender.seq", description=__doc__)
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    def data_args(p):
+        p.add_argument("data", help="SASRec line file, MovieLens folder/u.data/ratings.dat, or interaction CSV")
+        p.add_argument("--format", default="auto", choices=["auto", "sasrec", "movielens", "csv"])
+        p.add_argument("--quiet", action="store_true", help="no progress bars")
+
+    def eval_args(p):
+        p.add_argument("--baselines", default="pop,knn", help="comma list of pop, knn ('' for none)")
+        p.add_argument("--protocols", default="full,sampled")
+        p.add_argument("--primary", default="sampled", choices=["sampled", "full"],
+                       help="protocol of the top-level keys of the JSON line")
+        p.add_argument("--test-users", type=int, default=0, help="evaluate at most this many users (0 = all)")
+        p.add_argument("--eval-seed", type=int, default=0, help="seed of the sampled negatives")
+        p.add_argument("--report-dir", default=None, help="default results/seq-<dataset>/")
+
+    p = sub.add_parser("train", help="train a scorer and write a checkpoint")
+    data_args(p)
+    p.add_argument("--out", default=str(REPO_ROOT / "var" / "scorer"))
+    _add_settings(p)
+    p.set_defaults(func=cmd_train)
+
+    p = sub.add_parser("evaluate", help="evaluate a checkpoint and the baselines on the leave-one-out split")
+    data_args(p)
+    p.add_argument("--checkpoint", required=True)
+    p.add_argument("--device", default=None)
+    eval_args(p)
+    p.set_defaults(func=cmd_evaluate)
+
+    p = sub.add_parser("run", help="train with the recommended settings, then evaluate against the baselines")
+    data_args(p)
+    p.add_argument("--out", default=None, help="also write the checkpoint here")
+    _add_settings(p)
+    eval_args(p)
+    p.set_defaults(func=cmd_run)
+
+    p = sub.add_parser("download", help="fetch MovieLens-100K (or verify a local copy when offline)")
+    p.add_argument("--dest", default=str(REPO_ROOT / "var" / "data"))
+    p.add_argument("--local", default=None, help="a local ml-100k folder to use when offline")
+    p.set_defaults(func=cmd_download)
+
+    p = sub.add_parser("bench", help="scoring latency for synthetic catalogues")
+    p.add_argument("--items", default="10000,100000,1000000")
+    p.add_argument("--requests", type=int, default=300)
+    p.add_argument("--concurrency", type=int, default=16)
+    p.add_argument("--candidates", type=int, default=0, help="candidates per request (0 = whole catalogue)")
+    p.add_argument("--hidden", type=int, default=64)
+    p.add_argument("--history-len", type=int, default=30)
+    p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = half the cores)")
+    p.add_argument("--device", default=None)
+    p.set_defaults(func=cmd_bench)
+
+    p = sub.add_parser("train-demo", help="train the demo shop's scorer from its interaction log")
+    p.add_argument("--out", default=str(REPO_ROOT / "var" / "scorer"))
+    p.add_argument("--csv", default=None, help="interaction CSV (default: generate the demo log)")
+    p.add_argument("--if-missing", action="store_true", help="do nothing when a checkpoint exists")
+    p.add_argument("--max-minutes", type=float, default=2.0)
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_train_demo)
+    return ap
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    logging.basicConfig(level=logging.INFO, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,215 @@
+"""Serving: load a checkpoint once, score constraint-filtered candidates for a user's history.
+
+    from recommender.seq.scorer import SequenceScorer, load_scorer
+    scorer = load_scorer("var/scorer")            # None (and one log line) when there is no checkpoint
+    scores = scorer.score(history, candidate_ids)  # None for a cold user (no known history item)
+
+``history`` is a chronological list of ``(item_id, event)`` pairs (catalog ids, events from
+``recommender.catalog.EVENT_TYPES``): the stored history followed by this conversation's events.
+Candidates unknown to the model get ``LOW_SCORE``. On CUDA, concurrent ``score`` calls from several
+threads (or ``ascore`` from coroutines) are gathered into one batched forward pass.
+"""
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import threading
+import time
+from concurrent.futures import Future
+from itertools import repeat
+from pathlib import Path
+from queue import Empty, Queue
+from typing import List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import torch
+
+from .checkpoint import checkpoint_exists, load_checkpoint
+from .data import event_index
+from .train import pad_right, resolve_device, set_threads
+
+log = logging.getLogger(__name__)
+
+History = Sequence[Tuple[str, str]]
+Request = Tuple[History, Sequence[str]]
+LOW_SCORE = -1.0e9
+
+#: Default checkpoint folder (repo-relative ``var/scorer``); ``CONCIERGE_SCORER_DIR`` overrides it.
+DEFAULT_DIR = Path(__file__).resolve().parents[3] / "var" / "scorer"
+
+
+def default_scorer_dir() -> Path:
+    return Path(os.environ.get("CONCIERGE_SCORER_DIR", str(DEFAULT_DIR)))
+
+
+class SequenceScorer:
+    """A trained sequential model behind a thread-safe scoring API."""
+
+    def __init__(self, model: torch.nn.Module, cfg, item_ids: List[str], device: Union[str, torch.device] = "cpu",
+                 meta: Optional[dict] = None, batching: Optional[bool] = None, max_batch: int = 64,
+                 window_ms: float = 2.0):
+        self.model = model.eval()
+        self.cfg = cfg
+        self.device = torch.device(device)
+        self.meta = meta or {}
+        self._item_ids = list(item_ids)
+        self._index = {iid: i + 1 for i, iid in enumerate(self._item_ids)}
+        with torch.inference_mode():
+            self._table = model.item_table().detach().float().to(self.device).contiguous()
+        self._lock = threading.Lock()
+        self.batching = (self.device.type == "cuda") if batching is None else batching
+        self._batcher = _MicroBatcher(self, max_batch, window_ms) if self.batching else None
+
+    # ---- public API -------------------------------------------------------------------------------
+    @property
+    def item_ids(self) -> List[str]:
+        return self._item_ids
+
+    def knows(self, item_id: str) -> bool:
+        return item_id in self._index
+
+    def score(self, history: History, candidate_ids: Sequence[str]) -> Optional[np.ndarray]:
+        """One float per candidate (higher = better), or None when no history item is known."""
+        if self._batcher is not None:
+            return self._batcher.submit((history, candidate_ids)).result()
+        return self.score_many([(history, candidate_ids)])[0]
+
+    async def ascore(self, history: History, candidate_ids: Sequence[str]) -> Optional[np.ndarray]:
+        """``score`` for coroutines: never blocks the event loop; concurrent calls share a batch on CUDA."""
+        if self._batcher is not None:
+            return await asyncio.wrap_future(self._batcher.submit((history, candidate_ids)))
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(None, self.score, history, candidate_ids)
+
+    def score_many(self, requests: Sequence[Request]) -> List[Optional[np.ndarray]]:
+        """Scores several requests with one forward pass."""
+        encoded = [self._encode(h) for h, _ in requests]
+        warm = [i for i, e in enumerate(encoded) if e is not None]
+        out: List[Optional[np.ndarray]] = [None] * len(requests)
+        if len(warm) < len(requests):
+            log.info("sequence scorer: %d of %d request(s) have no known history item (cold user); "
+                     "the baseline ranker applies", len(requests) - len(warm), len(requests))
+        if not warm:
+            return out
+        with self._lock, torch.inference_mode():
+            items = [encoded[i][0] for i in warm]
+            events = [encoded[i][1] for i in warm]
+            it, lengths = pad_right(items, self.cfg.max_len)
+            ev, _ = pad_right(events, self.cfg.max_len)
+            it_t = torch.from_numpy(it).to(self.device)
+            ev_t = torch.from_numpy(ev).to(self.device) if self.cfg.use_events else None
+            ln = torch.from_numpy(lengths).to(self.device)
+            if self.device.type == "cuda" and self.cfg.amp:
+                with torch.autocast("cuda", dtype=torch.bfloat16):
+                    h = self.model.user_vectors(it_t, ev_t, ln).float()
+            else:
+                h = self.model.user_vectors(it_t, ev_t, ln).float()
+            for row, i in enumerate(warm):
+                out[i] = self._score_candidates(h[row], requests[i][1])
+        return out
+
+    # ---- internals --------------------------------------------------------------------------------
+    def _encode(self, history: History) -> Optional[Tuple[np.ndarray, np.ndarray]]:
+        items, events = [], []
+        get = self._index.get
+        for item_id, event in history:
+            idx = get(item_id)
+            if idx is not None:
+                items.append(idx)
+                events.append(event_index(event))
+        if not items:
+            return None
+        return np.asarray(items, dtype=np.int64), np.asarray(events, dtype=np.int64)
+
+    def _candidate_index(self, candidate_ids: Sequence[str]) -> np.ndarray:
+        return np.fromiter(map(self._index.get, candidate_ids, repeat(0)), dtype=np.int64,
+                           count=len(candidate_ids))
+
+    def _score_candidates(self, h: torch.Tensor, candidate_ids: Sequence[str]) -> np.ndarray:
+        idx = self._candidate_index(candidate_ids)
+        if len(idx) * 4 >= self._table.shape[0]:
+            full = (self._table @ h).cpu().numpy()  # cheaper than gathering most of the table
+            scores = full[idx]
+        else:
+            scores = (self._table[torch.from_numpy(idx).to(self.device)] @ h).cpu().numpy()
+        scores = scores.astype(np.float64)
+        scores[idx == 0] = LOW_SCORE
+        return scores
+
+    def close(self) -> None:
+        if self._batcher is not None:
+            self._batcher.stop()
+            self._batcher = None
+
+
+class _MicroBatcher:
+    """Collects requests from many threads for up to ``window_ms`` (or ``max_batch``) and scores them in
+    one ``score_many`` call on a worker thread."""
+
+    def __init__(self, scorer: SequenceScorer, max_batch: int, window_ms: float):
+        self.scorer, self.max_batch, self.window = scorer, max_batch, window_ms / 1000.0
+        self.queue: "Queue[Tuple[Request, Future]]" = Queue()
+        self._stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="seq-scorer-batcher", daemon=True)
+        self.thread.start()
+
+    def submit(self, request: Request) -> Future:
+        fut: Future = Future()
+        self.queue.put((request, fut))
+        return fut
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                first = self.queue.get(timeout=0.1)
+            except Empty:
+                continue
+            batch = [first]
+            deadline = time.perf_counter() + self.window
+            while len(batch) < self.max_batch:
+                remaining = deadline - time.perf_counter()
+                if remaining <= 0:
+                    break
+                try:
+                    batch.append(self.queue.get(timeout=remaining))
+                except Empty:
+                    break
+            try:
+                results = self.scorer.score_many([r for r, _ in batch])
+                for (_, fut), res in zip(batch, results):
+                    fut.set_result(res)
+            except Exception as exc:  # pragma: no cover - surfaced to the callers
+                for _, fut in batch:
+                    if not fut.done():
+                        fut.set_exception(exc)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.thread.join(timeout=1.0)
+
+
+def load_scorer(path: Union[str, Path, None] = None, device: str = "auto",
+                batching: Optional[bool] = None, threads: Optional[int] = None) -> Optional[SequenceScorer]:
+    """Loads the checkpoint at ``path`` (default ``var/scorer`` or $CONCIERGE_SCORER_DIR).
+
+    Returns None, with one log line, when there is no usable checkpoint: the caller then uses the
+    baseline ranker. Never raises for a missing or unreadable checkpoint. On CPU, torch uses ``threads``
+    (default $CONCIERGE_SCORER_THREADS, else half the cores): one thread is fastest on a busy 2-core box.
+    """
+    p = Path(path) if path is not None else default_scorer_dir()
+    if not checkpoint_exists(p):
+        log.warning("sequence scorer: no checkpoint at %s; ranking falls back to the baseline ranker", p)
+        return None
+    try:
+        dev = resolve_device(device)
+        if dev.type == "cpu":
+            set_threads(threads if threads is not None else int(os.environ.get("CONCIERGE_SCORER_THREADS", "0")))
+        model, cfg, item_ids, meta = load_checkpoint(p, dev)
+    except Exception as exc:
+        log.warning("sequence scorer: checkpoint at %s could not be loaded (%s); ranking falls back to the "
+                    "baseline ranker", p, exc)
+        return None
+    log.info("sequence scorer: loaded %s (%s, %d items, hidden %d) on %s", p, cfg.model, cfg.n_items,
+             cfg.hidden, dev)
+    return SequenceScorer(model, cfg, item_ids, dev, meta, batching=batching)

@@ -1,0 +1,279 @@
+"""Training loop: full softmax / sampled softmax / BCE, AdamW, bf16 autocast on CUDA, early stopping on
+validation NDCG@10, progress bars."""
+from __future__ import annotations
+
+import copy
+import logging
+import math
+import os
+import random
+import sys
+import time
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+from .config import SeqConfig
+from .data import EVENT_VOCAB, Split, train_sequences
+from .evaluate import EvalCases, evaluate_ranker
+from .model import build_model
+
+log = logging.getLogger(__name__)
+
+
+def resolve_device(name: str = "auto") -> torch.device:
+    if name in ("", "auto", None):
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(name)
+
+
+def auto_threads() -> int:
+    """Torch CPU threads when ``num_threads`` is 0: half the cores (1 on a 2-core box). OpenMP's spinning
+    threads slow small models down by 10x or more when another process holds one of only two cores."""
+    return max(1, (os.cpu_count() or 2) // 2)
+
+
+def set_threads(n: int = 0) -> int:
+    n = n or auto_threads()
+    if torch.get_num_threads() != n:
+        torch.set_num_threads(n)
+    return n
+
+
+def seed_everything(seed: int) -> None:
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+    if torch.cuda.is_available():
+        torch.cuda.manual_seed_all(seed)
+
+
+def pad_right(seqs: Sequence[np.ndarray], max_len: int, width: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
+    """Keep each sequence's last ``max_len`` entries, right-pad with 0 -> (B, W) array and lengths."""
+    lengths = np.array([min(len(s), max_len) for s in seqs], dtype=np.int64)
+    W = width or max(int(lengths.max()) if len(lengths) else 1, 1)
+    out = np.zeros((len(seqs), W), dtype=np.int64)
+    for i, s in enumerate(seqs):
+        n = lengths[i]
+        if n:
+            out[i, :n] = s[len(s) - n:]
+    return out, lengths
+
+
+class TorchRanker:
+    """Scores every item for a batch of input sequences with a trained model (evaluation interface)."""
+
+    def __init__(self, model: torch.nn.Module, cfg: SeqConfig, device: torch.device, name: str = "sasrec"):
+        self.model, self.cfg, self.device, self.name = model, cfg, device, name
+
+    @torch.no_grad()
+    def user_vectors(self, items: Sequence[np.ndarray], events: Optional[Sequence[np.ndarray]]) -> torch.Tensor:
+        self.model.eval()
+        it, lengths = pad_right(items, self.cfg.max_len)
+        ev = pad_right(events, self.cfg.max_len)[0] if events is not None else None
+        it_t = torch.from_numpy(it).to(self.device)
+        ev_t = torch.from_numpy(ev).to(self.device) if ev is not None and self.cfg.use_events else None
+        ln = torch.from_numpy(lengths).to(self.device)
+        with _autocast(self.device, self.cfg.amp):
+            return self.model.user_vectors(it_t, ev_t, ln).float()
+
+    @torch.no_grad()
+    def score_batch(self, items: Sequence[np.ndarray], events: Optional[Sequence[np.ndarray]] = None) -> np.ndarray:
+        h = self.user_vectors(items, events)
+        table = self.model.item_table().float()
+        return (h @ table.T).cpu().numpy()
+
+
+def _autocast(device: torch.device, amp: bool):
+    if device.type == "cuda" and amp:
+        return torch.autocast("cuda", dtype=torch.bfloat16)
+    return torch.autocast("cpu", enabled=False)
+
+
+@dataclass
+class TrainResult:
+    model: torch.nn.Module
+    config: SeqConfig
+    history: List[Dict[str, float]] = field(default_factory=list)
+    best_epoch: int = 0
+    best_val: float = 0.0
+    train_seconds: float = 0.0  # optimisation steps only
+    wall_seconds: float = 0.0  # including per-epoch validation
+    device: str = "cpu"
+
+
+def _batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> List[np.ndarray]:
+    """Length-bucketed batches in random order (less padding, same sampling distribution)."""
+    order = rng.permutation(len(lengths))
+    chunk = batch_size * 32
+    batches = []
+    for a in range(0, len(order), chunk):
+        part = order[a:a + chunk]
+        part = part[np.argsort(lengths[part], kind="stable")]
+        batches += [part[i:i + batch_size] for i in range(0, len(part), batch_size)]
+    return [batches[i] for i in rng.permutation(len(batches))]
+
+
+def _loss(model, cfg: SeqConfig, h: torch.Tensor, targets: torch.Tensor, gen: torch.Generator) -> torch.Tensor:
+    """h: (N, H) hidden states of the positions to train; targets: (N,) item indices."""
+    table = model.item_table()
+    n_items = cfg.n_items
+    if cfg.loss == "ce":
+        logits = h @ table.T
+        logits[:, 0] = float("-inf")
+        return F.cross_entropy(logits.float(), targets, label_smoothing=cfg.label_smoothing)
+    if cfg.loss == "sampled":
+        k = min(cfg.negatives, n_items)
+        neg = torch.randint(1, n_items + 1, (k,), generator=gen).to(h.device)
+        pos_logit = (h * table[targets]).sum(-1, keepdim=True)
+        neg_logit = h @ table[neg].T
+        neg_logit = neg_logit.masked_fill(neg.unsqueeze(0) == targets.unsqueeze(1), float("-inf"))
+        logits = torch.cat([pos_logit, neg_logit], dim=1).float()
+        return F.cross_entropy(logits, torch.zeros_like(targets), label_smoothing=cfg.label_smoothing)
+    if cfg.loss == "bce":
+        neg = torch.randint(1, n_items + 1, targets.shape, generator=gen).to(h.device)
+        pos_logit = (h * table[targets]).sum(-1).float()
+        neg_logit = (h * table[neg]).sum(-1).float()
+        return (F.binary_cross_entropy_with_logits(pos_logit, torch.ones_like(pos_logit))
+                + F.binary_cross_entropy_with_logits(neg_logit, torch.zeros_like(neg_logit)))
+    raise ValueError(f"unknown loss {cfg.loss!r}")
+
+
+def _make_batch(seqs, idx, cfg: SeqConfig, rng: np.random.Generator, mask_id: int):
+    """Returns input items, input events, targets (0 = no loss) as int64 arrays (B, W)."""
+    causal = cfg.model == "sasrec"
+    L = cfg.max_len + (1 if causal else 0)
+    chosen = [seqs[i] for i in idx]
+    items, lengths = pad_right([c[0] for c in chosen], L)
+    events, _ = pad_right([c[1] for c in chosen], L)
+    pos, _ = pad_right([c[2].astype(np.int64) for c in chosen], L)
+    if causal:
+        inp, ev = items[:, :-1].copy(), events[:, :-1].copy()
+        tgt = items[:, 1:] * pos[:, 1:]
+    else:
+        inp, ev = items.copy(), events.copy()
+        valid = items != 0
+        m = (rng.random(items.shape) < cfg.bert_mask_prob) & valid
+        # always mask the last item of some sequences so the model practises the inference position
+        last = np.maximum(lengths - 1, 0)
+        force = rng.random(len(idx)) < cfg.bert_mask_prob
+        m[np.arange(len(idx))[force], last[force]] = True
+        tgt = np.where(m, items * pos, 0)
+        inp[m] = mask_id
+    if cfg.item_dropout > 0:
+        drop = (rng.random(inp.shape) < cfg.item_dropout) & (inp != 0) & (inp != mask_id)
+        inp[drop] = 0
+        ev[drop] = 0
+    return inp, ev, tgt
+
+
+def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Optional[EvalCases] = None,
+          text_table: Optional[np.ndarray] = None) -> TrainResult:
+    """Trains on the split's training prefixes; validates each ``eval_every`` epochs; early-stops on
+    validation NDCG@10 (protocol ``cfg.val_protocol``); returns the best model (by validation)."""
+    from tqdm.auto import tqdm
+
+    cfg = cfg.updated(n_items=split.data.n_items, events=list(EVENT_VOCAB[1:]))
+    set_threads(cfg.num_threads)
+    seed_everything(cfg.seed)
+    device = resolve_device(cfg.device)
+    model = build_model(cfg)
+    if text_table is not None and getattr(model.emb, "text_table", None) is not None:
+        with torch.no_grad():
+            model.emb.text_table[: text_table.shape[0]].copy_(torch.from_numpy(text_table))
+    model.to(device)
+    seqs = train_sequences(split)
+    if not seqs:
+        raise ValueError("no training sequences (every user needs at least 2 training interactions)")
+    lengths = np.array([len(s[0]) for s in seqs])
+    rng = np.random.default_rng(cfg.seed)
+    gen = torch.Generator().manual_seed(cfg.seed)
+    params = [p for p in model.parameters() if p.requires_grad]
+    decay = [p for p in params if p.dim() >= 2]
+    no_decay = [p for p in params if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.98))
+    steps_per_epoch = math.ceil(len(seqs) / cfg.batch_size)
+    total_steps = steps_per_epoch * cfg.epochs
+    max_seconds = cfg.max_minutes * 60 if cfg.max_minutes > 0 else float("inf")
+    if val_cases is None:
+        val_cases = EvalCases(split, "valid", seed=cfg.seed, max_users=cfg.val_users)
+    mask_id = cfg.n_items + 1
+    ranker = TorchRanker(model, cfg, device, cfg.model)
+    best_val, best_epoch, best_state, bad = -1.0, 0, None, 0
+    history: List[Dict[str, float]] = []
+    step = 0
+    t_start = time.perf_counter()
+    eval_seconds = 0.0
+    stop = False
+    disable = not progress
+    for epoch in range(1, cfg.epochs + 1):
+        model.train()
+        t_epoch = time.perf_counter()
+        total, count = 0.0, 0
+        bar = tqdm(_batches(lengths, cfg.batch_size, rng), desc=f"epoch {epoch}", leave=False, disable=disable,
+                   mininterval=1.0, file=sys.stderr)
+        for idx in bar:
+            inp, ev, tgt = _make_batch(seqs, idx, cfg, rng, mask_id)
+            inp_t = torch.from_numpy(inp).to(device)
+            ev_t = torch.from_numpy(ev).to(device) if cfg.use_events else None
+            tgt_t = torch.from_numpy(tgt).to(device)
+            elapsed = time.perf_counter() - t_start  # the budget counts validation time too
+            frac = max(step / max(total_steps, 1), elapsed / max_seconds if max_seconds < float("inf") else 0.0)
+            lr = cfg.lr
+            if cfg.warmup_steps and step < cfg.warmup_steps:
+                lr = cfg.lr * (step + 1) / cfg.warmup_steps
+            elif cfg.schedule == "cosine":
+                lr = cfg.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0))))
+            for g in opt.param_groups:
+                g["lr"] = lr
+            with _autocast(device, cfg.amp):
+                h = model.encode(inp_t, ev_t)
+                sel = tgt_t != 0
+                loss = _loss(model, cfg, h[sel], tgt_t[sel], gen)
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            if cfg.grad_clip:
+                torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip)
+            opt.step()
+            with torch.no_grad():  # keep the padding row at zero
+                model.emb.item.weight[0].zero_()
+            step += 1
+            total += float(loss.detach())
+            count += 1
+            if count % 20 == 0:
+                bar.set_postfix(loss=f"{total / count:.4f}", lr=f"{lr:.2e}")
+            if time.perf_counter() - t_start > max_seconds:
+                stop = True
+                break
+        bar.close()
+        row: Dict[str, float] = {"epoch": epoch, "loss": total / max(count, 1),
+                                 "epoch_seconds": time.perf_counter() - t_epoch}
+        if epoch % cfg.eval_every == 0 or stop or epoch == cfg.epochs:
+            t_eval = time.perf_counter()
+            res = evaluate_ranker(ranker, val_cases, protocols=("full", "sampled"), ks=(10,), seed=cfg.seed)
+            eval_seconds += time.perf_counter() - t_eval
+            row.update({"val_full_NDCG@10": res["full"]["NDCG@10"], "val_full_HR@10": res["full"]["HR@10"],
+                        "val_sampled_NDCG@10": res["sampled"]["NDCG@10"],
+                        "val_sampled_HR@10": res["sampled"]["HR@10"]})
+            metric = row[f"val_{cfg.val_protocol}_NDCG@10"]
+            if metric > best_val:
+                best_val, best_epoch, bad = metric, epoch, 0
+                best_state = copy.deepcopy(model.state_dict())
+            else:
+                bad += 1
+        row["train_seconds"] = time.perf_counter() - t_start - eval_seconds
+        history.append(row)
+        msg = " ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
+        print(msg, file=sys.stderr, flush=True)
+        if bad >= cfg.patience or stop:
+            break
+    if best_state is not None:
+        model.load_state_dict(best_state)
+    model.eval()
+    train_seconds = time.perf_counter() - t_start - eval_seconds
+    wall = time.perf_counter() - t_start
+    return TrainResult(model, cfg, history, best_epoch, best_val, train_seconds, wall, str(device))

@@ -1,0 +1,136 @@
+"""A shopper's running request within one conversation, and how a new message changes it.
+
+Kept free of Rasa so the merge rules ("cheaper", "no Samsung", "laptops instead") are plain,
+testable functions; the action server only maps this to and from slots.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import List, Optional, Sequence, Tuple
+
+from .catalog import Item
+from .constraints import Constraints
+from .ranking import RankingContext
+
+
+@dataclass(frozen=True)
+class ShoppingSession:
+    category: Optional[str] = None
+    min_price: Optional[float] = None
+    max_price: Optional[float] = None
+    features: Tuple[str, ...] = ()
+    brands: Tuple[str, ...] = ()
+    excluded_brands: Tuple[str, ...] = ()
+    preferences_given: bool = False
+    #: the list on screen now, in order (item references resolve against it)
+    shown: Tuple[str, ...] = ()
+    #: everything listed since the request last changed ("show me more" skips these)
+    seen: Tuple[str, ...] = ()
+    focus: Optional[str] = None
+    liked: Tuple[str, ...] = ()
+    disliked: Tuple[str, ...] = ()
+    purchased: Tuple[str, ...] = ()
+
+    def constraints(self) -> Constraints:
+        return Constraints(
+            category=self.category,
+            min_price=self.min_price,
+            max_price=self.max_price,
+            features=self.features,
+            brands=self.brands,
+            excluded_brands=self.excluded_brands,
+            excluded_ids=frozenset(self.disliked) | frozenset(self.purchased),
+        )
+
+    def with_constraints(self, constraints: Constraints) -> "ShoppingSession":
+        return replace(self, category=constraints.category, min_price=constraints.min_price,
+                       max_price=constraints.max_price, features=tuple(constraints.features),
+                       brands=tuple(constraints.brands), seen=())
+
+    def ranking_context(self, history: Sequence[Tuple[str, str]]) -> RankingContext:
+        return RankingContext(history=tuple(history), liked=self.liked + self.purchased, disliked=self.disliked)
+
+    def showing(self, item_ids: Sequence[str], fresh: bool = True) -> "ShoppingSession":
+        """The list just sent; ``fresh`` starts a new listing, otherwise it is another page."""
+        ids = tuple(item_ids)
+        seen = ids if fresh else self.seen + ids
+        return replace(self, shown=ids, seen=seen)
+
+
+def _add(values: Tuple[str, ...], extra: Sequence[str]) -> Tuple[str, ...]:
+    return values + tuple(v for v in extra if v not in values)
+
+
+def _without(values: Tuple[str, ...], removed: Sequence[str]) -> Tuple[str, ...]:
+    drop = {v.lower() for v in removed}
+    return tuple(v for v in values if v.lower() not in drop)
+
+
+def _money(value: float) -> str:
+    return f"${value:,.0f}"
+
+
+def _apply_budget(session: ShoppingSession, budget, notices: List[str]) -> ShoppingSession:
+    if budget is None:
+        return session
+    if budget.problem == "negative":
+        notices.append("A budget can't be negative, so I've left your price range as it was.")
+        return session
+    if budget.problem == "no limit":
+        notices.append("That's more than anything here costs, so I'll treat it as no upper limit.")
+        return replace(session, max_price=None, min_price=budget.min_price, preferences_given=True, seen=())
+    low, high = budget.min_price, budget.max_price
+    if low is not None and high is None and session.max_price is not None and session.max_price > low:
+        high = session.max_price
+    if high is not None and low is None and session.min_price is not None and session.min_price < high:
+        low = session.min_price
+    if budget.problem == "too low":
+        notices.append(f"Nothing here costs {_money(high or 0)} or less, but I'll look for the closest options.")
+    return replace(session, min_price=low, max_price=high, preferences_given=True, seen=())
+
+
+def _switch_category(session: ShoppingSession, category: str, catalog: Sequence[Item],
+                     notices: List[str]) -> ShoppingSession:
+    """New product type: keep the constraints that still make sense for it, drop the rest."""
+    in_category = [i for i in catalog if i.category == category]
+    tags = {t for i in in_category for t in i.features}
+    makers = {i.brand.lower() for i in in_category}
+    kept_features = tuple(f for f in session.features if f in tags)
+    dropped = [f for f in session.features if f not in tags]
+    if dropped:
+        notices.append(f"I've dropped {', '.join(dropped)}, which doesn't apply to {category}.")
+    low, high = session.min_price, session.max_price
+    if (low is not None or high is not None) and not any(
+            (low is None or i.price >= low) and (high is None or i.price <= high) for i in in_category):
+        notices.append(f"No {category} fit your previous price range, so I've set it aside.")
+        low = high = None
+    brands = tuple(b for b in session.brands if b.lower() in makers)
+    return replace(session, category=category, features=kept_features, min_price=low, max_price=high,
+                   brands=brands, shown=(), seen=(), focus=None)
+
+
+def merge_request(session: ShoppingSession, update, catalog: Sequence[Item]) -> Tuple[ShoppingSession, List[str]]:
+    """Fold one parsed message (``understanding.RequestUpdate``) into the running request."""
+    notices: List[str] = []
+    new = session
+    if update.category and update.category != session.category:
+        new = _switch_category(new, update.category, catalog, notices)
+    if update.features or update.removed_features:
+        new = replace(new, features=_without(_add(new.features, update.features), update.removed_features),
+                      preferences_given=True, seen=())
+    if update.brands:
+        new = replace(new, brands=tuple(update.brands), excluded_brands=_without(new.excluded_brands, update.brands),
+                      preferences_given=True, seen=())
+    if update.excluded_brands:
+        new = replace(new, excluded_brands=_add(new.excluded_brands, update.excluded_brands),
+                      brands=_without(new.brands, update.excluded_brands), preferences_given=True, seen=())
+    new = _apply_budget(new, update.budget, notices)
+    if update.no_preference:
+        new = replace(new, preferences_given=True)
+    return new, notices
+
+
+def understood_anything(update) -> bool:
+    """Did the message carry any shopping constraint at all?"""
+    return bool(update.category or update.features or update.removed_features or update.brands
+                or update.excluded_brands or update.budget or update.no_preference)

@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# NLU hold-out evaluation for Concierge.
+#
+#   scripts/nlu_eval.sh            # from the repo root (or anywhere; it cd's there)
+#
+# 1. splits the intent examples (bot/data/nlu/) 80/20 per intent with a fixed seed
+#    (`rasa data split nlu`),
+# 2. trains an NLU-only model on the 80% part plus the lookup tables / synonyms from
+#    bot/data/vocabulary.yml (those belong to training only),
+# 3. runs `rasa test nlu` on the held-out 20%,
+# 4. prints intent and entity weighted F1 / macro F1 / accuracy as a markdown table,
+#    the most frequent intent confusions, and one JSON line (prefixed "NLU_EVAL_JSON ").
+#
+# Environment overrides (defaults in brackets):
+#   RASA              rasa executable            [.venvs/rasa/bin/rasa]
+#   NLU_EVAL_DATA     NLU examples file/dir      [bot/data/nlu]
+#   NLU_EVAL_VOCAB    lookups + synonyms file    [bot/data/vocabulary.yml]
+#   NLU_EVAL_CONFIG   pipeline config            [bot/config.yml]
+#   NLU_EVAL_SEED     split seed                 [2024]
+#   NLU_EVAL_FRACTION training fraction          [0.8]
+#   NLU_EVAL_OUT      work/output directory      [var/nlu_eval]  (git-ignored)
+#   NLU_EVAL_MIN_INTENT_F1 / NLU_EVAL_MIN_ENTITY_F1
+#                     if set, exit 1 when the weighted F1 is below the threshold
+set -euo pipefail
+
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+RASA="${RASA:-.venvs/rasa/bin/rasa}"
+DATA="${NLU_EVAL_DATA:-bot/data/nlu}"
+VOCAB="${NLU_EVAL_VOCAB:-bot/data/vocabulary.yml}"
+CONFIG="${NLU_EVAL_CONFIG:-bot/config.yml}"
+SEED="${NLU_EVAL_SEED:-2024}"
+FRACTION="${NLU_EVAL_FRACTION:-0.8}"
+OUT="${NLU_EVAL_OUT:-var/nlu_eval}"
+
+if [[ -x "$(dirname "$RASA")/python" ]]; then PY="$(dirname "$RASA")/python"; else PY="${PYTHON:-python3}"; fi
+
+for p in "$DATA" "$CONFIG"; do
+  [[ -e "$p" ]] || { echo "nlu_eval: missing $p" >&2; exit 2; }
+done
+if [[ ! -e "$VOCAB" ]]; then
+  echo "nlu_eval: warning: $VOCAB not found, training without lookup tables/synonyms" >&2
+fi
+
+export SQLALCHEMY_SILENCE_UBER_WARNING=1 TF_CPP_MIN_LOG_LEVEL=2
+
+rm -rf "$OUT"
+mkdir -p "$OUT/split" "$OUT/train" "$OUT/models" "$OUT/results"
+
+echo "== split $DATA (seed $SEED, train fraction $FRACTION)" >&2
+"$RASA" data split nlu --nlu "$DATA" --training-fraction "$FRACTION" \
+  --random-seed "$SEED" --out "$OUT/split" --quiet
+
+cp "$OUT/split/training_data.yml" "$OUT/train/training_data.yml"
+[[ -e "$VOCAB" ]] && cp "$VOCAB" "$OUT/train/vocabulary.yml"
+
+echo "== train NLU model ($CONFIG)" >&2
+"$RASA" train nlu --nlu "$OUT/train" --config "$CONFIG" --out "$OUT/models" \
+  --fixed-model-name nlu_eval --quiet
+
+echo "== test on held-out $OUT/split/test_data.yml" >&2
+"$RASA" test nlu --nlu "$OUT/split/test_data.yml" --model "$OUT/models/nlu_eval.tar.gz" \
+  --out "$OUT/results" --quiet >"$OUT/test.log" 2>&1 || { tail -40 "$OUT/test.log" >&2; exit 1; }
+
+"$PY" - "$OUT" "$SEED" "$FRACTION" "$CONFIG" <<'PYEOF'
+import json, os, sys
+
+out, seed, fraction, config = sys.argv[1], int(sys.argv[2]), float(sys.argv[3]), sys.argv[4]
+res = os.path.join(out, "results")
+
+
+def load(name):
+    path = os.path.join(res, name)
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        return json.load(f)
+
+
+def summary(report):
+    if not report:
+        return None
+    return {
+        "weighted_f1": round(report["weighted avg"]["f1-score"], 4),
+        "macro_f1": round(report["macro avg"]["f1-score"], 4),
+        "micro_f1": round(report.get("micro avg", {}).get("f1-score", report.get("accuracy", 0.0)), 4),
+        "accuracy": round(report["accuracy"], 4) if "accuracy" in report else None,
+        "support": report["weighted avg"]["support"],
+    }
+
+
+intent = summary(load("intent_report.json"))
+entity = summary(load("DIETClassifier_report.json"))
+
+print()
+print(f"NLU hold-out evaluation (seed {seed}, train fraction {fraction}, config {config})")
+print()
+print("| task | weighted F1 | macro F1 | micro F1 | accuracy | test support |")
+print("|---|---|---|---|---|---|")
+fmt = lambda v: "n/a" if v is None else f"{v:.3f}"
+for name, s in (("intent", intent), ("entity (DIET, per token)", entity)):
+    if s is None:
+        print(f"| {name} | n/a | n/a | n/a | n/a | n/a |")
+    else:
+        print(f"| {name} | {fmt(s['weighted_f1'])} | {fmt(s['macro_f1'])} | {fmt(s['micro_f1'])} "
+              f"| {fmt(s['accuracy'])} | {s['support']} |")
+
+rep = load("intent_report.json") or {}
+conf = []
+for label, v in rep.items():
+    if isinstance(v, dict) and v.get("confused_with"):
+        for other, n in v["confused_with"].items():
+            conf.append((n, label, other))
+conf.sort(key=lambda t: (-t[0], t[1], t[2]))
+if conf:
+    print()
+    print("intent confusions (true -> predicted: count):")
+    for n, a, b in conf:
+        print(f"  {a} -> {b}: {n}")
+
+erep = load("DIETClassifier_report.json") or {}
+per_entity = {k: round(v["f1-score"], 3) for k, v in erep.items()
+              if isinstance(v, dict) and "f1-score" in v and not k.endswith("avg")}
+if per_entity:
+    print()
+    print("entity F1 per type: " + ", ".join(f"{k}={v}" for k, v in sorted(per_entity.items())))
+
+print()
+print("NLU_EVAL_JSON " + json.dumps({
+    "seed": seed, "train_fraction": fraction, "config": config,
+    "intent": intent, "entity": entity, "entity_per_type": per_entity,
+}, sort_keys=True))
+
+with open(os.path.join(out, "summary.json"), "w") as f:
+    json.dump({"seed": seed, "intent": intent, "entity": entity, "entity_per_type": per_entity}, f, indent=2)
+PYEOF
+
+check() {  # name value threshold
+  [[ -z "$3" ]] && return 0
+  "$PY" -c "import sys; sys.exit(0 if float('$2') >= float('$3') else 1)" || {
+    echo "nlu_eval: $1 weighted F1 $2 below threshold $3" >&2; return 1; }
+}
+IF1=$("$PY" -c "import json;print(json.load(open('$OUT/summary.json'))['intent']['weighted_f1'])")
+EF1=$("$PY" -c "import json;d=json.load(open('$OUT/summary.json'))['entity'];print(d['weighted_f1'] if d else 0)")
+status=0
+check intent "$IF1" "${NLU_EVAL_MIN_INTENT_F1:-}" || status=1
+check entity "$EF1" "${NLU_EVAL_MIN_ENTITY_F1:-}" || status=1
+exit $status
