@@ -6,9 +6,7 @@ DATA="${SEQ_DATA:-$ROOT/../shared/data}"
 run() { nice -n 10 "$PY" -m recommender.seq "$@"; }
 what="${1:-all}"
 if [[ "$what" == games || "$what" == all ]]; then
-  run run "$DATA/amazon-games/Video.txt" --max-minutes 19 --loss sampled --negatives 4096 --hidden 128 \
-    --dropout 0.5 --emb-dropout 0.5 --batch-size 256 --lr 2e-3 --schedule cosine \
-    --val-protocol sampled --val-users 5000 --report-dir "$ROOT/results/seq-games"
+  run run "$DATA/amazon-games/Video.txt" --preset games --threads 2 --report-dir "$ROOT/results/seq-games"
 fi
 if [[ "$what" == ml100k || "$what" == all ]]; then
   ml="$(run download --local "$DATA/ml-100k" | tail -n1 | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["path"])')"

@@ -133,3 +133,34 @@ def test_async_score(trained, tmp_path):
     scorer = SequenceScorer(res.model, res.config, data.item_ids, device="cpu")
     out = asyncio.run(scorer.ascore([("i1", "view")], ["i2", "i3"]))
     assert out.shape == (2,)
+
+
+def test_refit_trains_on_validation_items_but_never_the_test_item():
+    from recommender.seq.data import train_sequences
+
+    split = leave_one_out(cyclic_data(n_users=40))
+    u = int(split.eval_users("test")[0])
+    plain = {len(s[0]) for s in train_sequences(split)}
+    extended = train_sequences(split, with_validation=True)
+    assert max(len(s[0]) for s in extended) == max(plain) + 1
+    assert all(len(s[0]) <= split.test_pos[u] for s in extended)  # every user here has the same length
+
+    res = train(split, TINY.updated(epochs=2, refit_epochs=1), progress=False)
+    assert res.selected_state is not None and res.history[-1]["refit_epoch"] == 1
+    changed = any(not torch.equal(res.selected_state[k], v) for k, v in res.model.state_dict().items())
+    assert changed, "the refit updates the weights chosen on validation"
+
+
+def test_fused_cross_entropy_matches_the_plain_loss():
+    from recommender.seq.fused_ce import fused_softmax_ce
+
+    gen = torch.Generator().manual_seed(0)
+    h = torch.randn(70, 8, dtype=torch.float64, generator=gen, requires_grad=True)
+    table = torch.randn(30, 8, dtype=torch.float64, generator=gen, requires_grad=True)
+    targets = torch.randint(1, 30, (70,), generator=gen)
+    for smoothing in (0.0, 0.1):
+        plain = torch.nn.functional.cross_entropy(h @ table[1:].T, targets - 1, label_smoothing=smoothing)
+        fused = fused_softmax_ce(h, table, targets, smoothing, chunk=16)
+        assert torch.allclose(plain, fused)
+        for a, b in zip(torch.autograd.grad(plain, [h, table]), torch.autograd.grad(fused, [h, table])):
+            assert torch.allclose(a, b)

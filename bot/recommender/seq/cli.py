@@ -26,7 +26,7 @@ _SETTINGS = {  # flag -> (SeqConfig field, type)
     "--warmup-steps": ("warmup_steps", int), "--schedule": ("schedule", str), "--patience": ("patience", int),
     "--max-minutes": ("max_minutes", float), "--val-protocol": ("val_protocol", str),
     "--val-users": ("val_users", int), "--eval-every": ("eval_every", int), "--seed": ("seed", int),
-    "--device": ("device", str), "--threads": ("num_threads", int), "--bert-mask-prob": ("bert_mask_prob", float),
+    "--refit-epochs": ("refit_epochs", int), "--refit-lr": ("refit_lr", float), "--device": ("device", str), "--threads": ("num_threads", int), "--bert-mask-prob": ("bert_mask_prob", float),
 }
 
 
@@ -188,7 +188,14 @@ def cmd_run(args) -> int:
     data = _load(args.data, args.format)
     cfg = _config(args, _preset_for(args.data))
     split, res = _train(data, cfg, args.out, progress=not args.quiet)
-    rankers = [TorchRanker(res.model, res.config, resolve_device(res.config.device), res.config.model)]
+    device = resolve_device(res.config.device)
+    rankers = [TorchRanker(res.model, res.config, device, res.config.model)]
+    if res.selected_state is not None:  # the same run's model before the refit, for comparison
+        import copy
+
+        before = copy.deepcopy(res.model)
+        before.load_state_dict(res.selected_state)
+        rankers.append(TorchRanker(before.eval(), res.config, device, f"{res.config.model} before refit"))
     rankers += _baselines(split, _names(args.baselines))
     results = _evaluate_all(split, rankers, tuple(args.protocols.split(",")), args.test_users, args.eval_seed)
     extra = {"train_seconds": round(res.train_seconds, 1), "wall_seconds": round(res.wall_seconds, 1),

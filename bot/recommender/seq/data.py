@@ -308,12 +308,13 @@ def leave_one_out(data: SequenceData) -> Split:
     return Split(data, valid, test)
 
 
-def train_sequences(split: Split) -> List[Tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    """(items, events, positive) training prefixes, one per user with at least 2 positions."""
+def train_sequences(split: Split, with_validation: bool = False) -> List[Tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """(items, events, positive) training prefixes, one per user with at least 2 positions; with
+    ``with_validation`` each evaluated user's prefix runs up to the test item (for a final refit)."""
     out = []
     d = split.data
     for u in range(d.n_users):
-        end = split.train_end(u)
+        end = int(split.test_pos[u]) if with_validation and split.test_pos[u] >= 0 else split.train_end(u)
         if end >= 2:
             out.append((d.items[u][:end], d.events[u][:end], d.positive[u][:end]))
     return out

@@ -35,12 +35,12 @@ History = Sequence[Tuple[str, str]]
 Request = Tuple[History, Sequence[str]]
 LOW_SCORE = -1.0e9
 
-#: Default checkpoint folder (repo-relative ``var/scorer``); ``CONCIERGE_SCORER_DIR`` overrides it.
+#: Default checkpoint folder (repo-relative ``var/scorer``); ``CONCIERGE_SCORER_PATH`` overrides it.
 DEFAULT_DIR = Path(__file__).resolve().parents[3] / "var" / "scorer"
 
 
 def default_scorer_dir() -> Path:
-    return Path(os.environ.get("CONCIERGE_SCORER_DIR", str(DEFAULT_DIR)))
+    return Path(os.environ.get("CONCIERGE_SCORER_PATH", str(DEFAULT_DIR)))
 
 
 class SequenceScorer:
@@ -191,7 +191,7 @@ class _MicroBatcher:
 
 def load_scorer(path: Union[str, Path, None] = None, device: str = "auto",
                 batching: Optional[bool] = None, threads: Optional[int] = None) -> Optional[SequenceScorer]:
-    """Loads the checkpoint at ``path`` (default ``var/scorer`` or $CONCIERGE_SCORER_DIR).
+    """Loads the checkpoint at ``path`` (default ``var/scorer`` or $CONCIERGE_SCORER_PATH).
 
     Returns None, with one log line, when there is no usable checkpoint: the caller then uses the
     baseline ranker. Never raises for a missing or unreadable checkpoint. On CPU, torch uses ``threads``

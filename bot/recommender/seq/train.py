@@ -19,6 +19,7 @@ import torch.nn.functional as F
 from .config import SeqConfig
 from .data import EVENT_VOCAB, Split, train_sequences
 from .evaluate import EvalCases, evaluate_ranker
+from .fused_ce import fused_softmax_ce
 from .model import build_model
 
 log = logging.getLogger(__name__)
@@ -103,6 +104,8 @@ class TrainResult:
     train_seconds: float = 0.0  # optimisation steps only
     wall_seconds: float = 0.0  # including per-epoch validation
     device: str = "cpu"
+    #: weights chosen on validation, before the refit (None without a refit)
+    selected_state: Optional[Dict[str, torch.Tensor]] = None
 
 
 def _batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> List[np.ndarray]:
@@ -121,10 +124,11 @@ def _loss(model, cfg: SeqConfig, h: torch.Tensor, targets: torch.Tensor, gen: to
     """h: (N, H) hidden states of the positions to train; targets: (N,) item indices."""
     table = model.item_table()
     n_items = cfg.n_items
-    if cfg.loss == "ce":
-        logits = h @ table.T
-        logits[:, 0] = float("-inf")
-        return F.cross_entropy(logits.float(), targets, label_smoothing=cfg.label_smoothing)
+    if cfg.loss == "ce" and h.device.type == "cpu":
+        return fused_softmax_ce(h, table, targets, cfg.label_smoothing)
+    if cfg.loss == "ce":  # column 0 (padding) is not a class, so label smoothing never spreads to it
+        logits = h @ table[1:].T
+        return F.cross_entropy(logits.float(), targets - 1, label_smoothing=cfg.label_smoothing)
     if cfg.loss == "sampled":
         k = min(cfg.negatives, n_items)
         neg = torch.randint(1, n_items + 1, (k,), generator=gen).to(h.device)
@@ -168,6 +172,50 @@ def _make_batch(seqs, idx, cfg: SeqConfig, rng: np.random.Generator, mask_id: in
         inp[drop] = 0
         ev[drop] = 0
     return inp, ev, tgt
+
+
+def _step(model, opt, params, cfg: SeqConfig, batch, lr: float, gen: torch.Generator, device: torch.device) -> float:
+    """One optimisation step on a (inputs, events, targets) batch; returns the loss."""
+    inp, ev, tgt = (torch.from_numpy(a).to(device) for a in batch)
+    for g in opt.param_groups:
+        g["lr"] = lr
+    with _autocast(device, cfg.amp):
+        h = model.encode(inp, ev if cfg.use_events else None)
+        sel = tgt != 0
+        loss = _loss(model, cfg, h[sel], tgt[sel], gen)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    if cfg.grad_clip:
+        torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip)
+    opt.step()
+    with torch.no_grad():  # keep the padding row at zero
+        model.emb.item.weight[0].zero_()
+    return float(loss.detach())
+
+
+def _refit(model, opt, params, split: Split, cfg: SeqConfig, rng, gen, device, mask_id: int, progress: bool
+           ) -> List[Dict[str, float]]:
+    """``cfg.refit_epochs`` more epochs on the training prefixes extended by each user's validation item,
+    at ``cfg.refit_lr``: the model sees the latest transitions before it predicts the next (test) item.
+    The test item is never used; validation figures stay those of the model before the refit."""
+    from tqdm.auto import tqdm
+
+    seqs = train_sequences(split, with_validation=True)
+    lengths = np.array([len(s[0]) for s in seqs])
+    rows = []
+    for epoch in range(1, cfg.refit_epochs + 1):
+        model.train()
+        t0, total, count = time.perf_counter(), 0.0, 0
+        for idx in tqdm(_batches(lengths, cfg.batch_size, rng), desc=f"refit {epoch}", leave=False,
+                        disable=not progress, mininterval=1.0, file=sys.stderr):
+            total += _step(model, opt, params, cfg, _make_batch(seqs, idx, cfg, rng, mask_id), cfg.refit_lr, gen,
+                           device)
+            count += 1
+        rows.append({"refit_epoch": epoch, "loss": total / max(count, 1), "epoch_seconds": time.perf_counter() - t0})
+        print(" ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in rows[-1].items()),
+              file=sys.stderr, flush=True)
+    model.eval()
+    return rows
 
 
 def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Optional[EvalCases] = None,
@@ -217,10 +265,6 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
         bar = tqdm(_batches(lengths, cfg.batch_size, rng), desc=f"epoch {epoch}", leave=False, disable=disable,
                    mininterval=1.0, file=sys.stderr)
         for idx in bar:
-            inp, ev, tgt = _make_batch(seqs, idx, cfg, rng, mask_id)
-            inp_t = torch.from_numpy(inp).to(device)
-            ev_t = torch.from_numpy(ev).to(device) if cfg.use_events else None
-            tgt_t = torch.from_numpy(tgt).to(device)
             elapsed = time.perf_counter() - t_start  # the budget counts validation time too
             frac = max(step / max(total_steps, 1), elapsed / max_seconds if max_seconds < float("inf") else 0.0)
             lr = cfg.lr
@@ -228,21 +272,8 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
                 lr = cfg.lr * (step + 1) / cfg.warmup_steps
             elif cfg.schedule == "cosine":
                 lr = cfg.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0))))
-            for g in opt.param_groups:
-                g["lr"] = lr
-            with _autocast(device, cfg.amp):
-                h = model.encode(inp_t, ev_t)
-                sel = tgt_t != 0
-                loss = _loss(model, cfg, h[sel], tgt_t[sel], gen)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            if cfg.grad_clip:
-                torch.nn.utils.clip_grad_norm_(params, cfg.grad_clip)
-            opt.step()
-            with torch.no_grad():  # keep the padding row at zero
-                model.emb.item.weight[0].zero_()
+            total += _step(model, opt, params, cfg, _make_batch(seqs, idx, cfg, rng, mask_id), lr, gen, device)
             step += 1
-            total += float(loss.detach())
             count += 1
             if count % 20 == 0:
                 bar.set_postfix(loss=f"{total / count:.4f}", lr=f"{lr:.2e}")
@@ -274,6 +305,10 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
     if best_state is not None:
         model.load_state_dict(best_state)
     model.eval()
+    selected = None
+    if cfg.refit_epochs > 0:
+        selected = copy.deepcopy(model.state_dict())
+        history += _refit(model, opt, params, split, cfg, rng, gen, device, mask_id, progress)
     train_seconds = time.perf_counter() - t_start - eval_seconds
     wall = time.perf_counter() - t_start
-    return TrainResult(model, cfg, history, best_epoch, best_val, train_seconds, wall, str(device))
+    return TrainResult(model, cfg, history, best_epoch, best_val, train_seconds, wall, str(device), selected)
