@@ -105,7 +105,8 @@ def export_nlu_vocabulary(vocab: Vocabulary) -> NluExport:
         lines.extend(f"#   {c}" for c in collisions)
     lines += ['version: "3.1"', "nlu:"]
     tables = (
-        ("brand", [_clean(b) for b in vocab.brands]),
+        # product lines ("iphone", "galaxy tab") are brand mentions; understanding resolves them
+        ("brand", [_clean(b) for b in vocab.brands] + [_clean(line) for line in vocab.product_lines]),
         ("category", [_clean(c) for c in vocab.categories] + sorted(kept_aliases["category"])),
         ("feature", [_clean(f) for f in vocab.features] + sorted(kept_aliases["feature"])),
     )

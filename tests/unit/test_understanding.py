@@ -18,7 +18,7 @@ from recommender.understanding import (
     parse_budget,
     parse_item_reference,
 )
-from recommender.vocabulary import build_vocabulary
+from recommender.vocabulary import Vocabulary, build_vocabulary
 
 
 def _item(n, category, brand, *features):
@@ -496,3 +496,139 @@ def test_understanding_never_imports_rasa():
     sources = [p.read_text() for p in package.glob("*.py")]
     assert sources
     assert not any("import rasa" in s or "from rasa" in s for s in sources)
+
+
+# --------------------------------------------------------------------------- product lines
+
+@pytest.fixture(scope="module")
+def demo_vocab():
+    from recommender.demo import load_demo_catalog
+    return build_vocabulary(load_demo_catalog())
+
+
+LINE_CASES = [
+    # a line names the brand, and the category when its items share one
+    ("I want an iPhone under 800", {"category": "smartphones", "brands": ("Apple",)}),
+    ("a macbook for work", {"category": "laptops", "brands": ("Apple",)}),
+    ("airpods", {"category": "headphones", "brands": ("Apple",)}),
+    ("an ipad", {"category": "tablets", "brands": ("Apple",)}),
+    ("thinkpad", {"category": "laptops", "brands": ("Lenovo",)}),
+    ("iphone or pixel", {"category": "smartphones", "brands": ("Apple", "Google")}),
+    # Galaxy and Pixel span several categories: brand only, the category comes from the text
+    ("a galaxy", {"brands": ("Samsung",)}),
+    ("galaxy phone", {"category": "smartphones", "brands": ("Samsung",)}),
+    ("a galaxy tablet", {"category": "tablets", "brands": ("Samsung",)}),
+    ("pixel with a good camera", {"features": ("camera",), "brands": ("Google",)}),
+    # curated multi-word lines beat the shorter line inside them
+    ("galaxy tab", {"category": "tablets", "brands": ("Samsung",)}),
+    ("apple watch", {"category": "smartwatches", "brands": ("Apple",)}),
+    ("pixel buds", {"category": "headphones", "brands": ("Google",)}),
+    # negated: the brand is excluded; the line still says what kind of product
+    ("not an iPhone", {"category": "smartphones", "excluded_brands": ("Apple",)}),
+    ("no iphones", {"category": "smartphones", "excluded_brands": ("Apple",)}),
+    ("not a galaxy", {"excluded_brands": ("Samsung",)}),
+    ("I want a phone but not an iPhone", {"category": "smartphones", "excluded_brands": ("Apple",)}),
+    ("a tablet, not an iPad", {"category": "tablets", "excluded_brands": ("Apple",)}),
+    ("iphones are not for me", {"category": "smartphones", "excluded_brands": ("Apple",)}),
+    ("no Samsung or iphones", {"category": "smartphones", "excluded_brands": ("Samsung", "Apple")}),
+    ("no iphones or ipads", {"excluded_brands": ("Apple",)}),
+    # a named category wins; a line of another product is only what it must fit
+    ("an iPhone case", {"category": "accessories"}),
+    ("a case for my iPhone", {"category": "accessories"}),
+    ("I have an iPhone, I need headphones", {"category": "headphones"}),
+    ("a tablet or an iPhone", {"category": "tablets"}),
+    ("AirPods for my iPhone", {"category": "headphones", "brands": ("Apple",)}),
+    ("a macbook or a dell laptop", {"category": "laptops", "brands": ("Apple", "Dell")}),
+]
+
+
+@pytest.mark.parametrize("text,expected", LINE_CASES)
+def test_product_lines_in_the_demo_catalog(demo_vocab, text, expected):
+    assert _summary(extract_request(text, demo_vocab)) == expected
+
+
+def test_product_line_with_a_budget(demo_vocab):
+    update = extract_request("I want an iPhone under 800", demo_vocab, [])
+    assert (update.category, update.brands, update.budget.max_price) == ("smartphones", ("Apple",), 800)
+
+
+def test_product_line_from_rasa_entities(demo_vocab):
+    # the NLU data labels "MacBook" a category; lines also sit in the brand lookup
+    macbook = [{"entity": "category", "value": "MacBook", "start": 9, "end": 16}]
+    assert _summary(extract_request("I need a MacBook", demo_vocab, macbook)) == {
+        "category": "laptops", "brands": ("Apple",)}
+    iphone = [{"entity": "brand", "value": "iphone", "start": 3, "end": 9}]
+    assert _summary(extract_request("no iphone", demo_vocab, iphone)) == {
+        "category": "smartphones", "excluded_brands": ("Apple",)}
+
+
+def _titled(n, title, category, brand):
+    return Item(id=f"t{n}", title=title, category=category, brand=brand, price=100.0 + n)
+
+
+LINE_ITEMS = [
+    _titled(1, "Acme Zephyr X1 128GB", "smartphones", "Acme"),
+    _titled(2, "Acme Zephyr X2 256GB", "smartphones", "Acme"),
+    _titled(3, "Acme Nimbus 13", "laptops", "Acme"),
+    _titled(4, "Acme Nimbus Tab 11", "tablets", "Acme"),
+    _titled(5, "Acme Orbit 5", "smartwatches", "Acme"),  # one item: a model, not a line
+    _titled(6, "Bolt Vortex 7 Earbuds", "headphones", "Bolt"),
+    _titled(7, "Crest Vortex 9 Headphones", "headphones", "Crest"),  # shared by two brands
+    _titled(8, "Crest Pro 2", "headphones", "Crest"),  # generic word
+    _titled(9, "Crest Pro 3", "headphones", "Crest"),
+    _titled(10, "Crest Phone 2", "smartphones", "Crest"),  # a category alias
+    _titled(11, "Crest Phone 3", "smartphones", "Crest"),
+    _titled(12, "Bolt Case for Zephyr X1", "accessories", "Bolt"),
+    _titled(13, "Bolt Case for Zephyr X2", "accessories", "Bolt"),
+]
+
+
+def test_lines_are_derived_from_any_catalogs_titles():
+    vocab = build_vocabulary(LINE_ITEMS)
+    assert vocab.product_lines == {"zephyr": ("Acme", "smartphones"), "nimbus": ("Acme", None)}
+    assert _summary(extract_request("a zephyr", vocab)) == {"category": "smartphones", "brands": ("Acme",)}
+    assert _summary(extract_request("a nimbus tablet", vocab)) == {"category": "tablets", "brands": ("Acme",)}
+    assert _summary(extract_request("not a zephyr", vocab)) == {
+        "category": "smartphones", "excluded_brands": ("Acme",)}
+    assert _summary(extract_request("a vortex", vocab)) == {}
+    assert _summary(extract_request("a case for my zephyr", vocab)) == {"category": "accessories"}
+    assert build_vocabulary(reversed(LINE_ITEMS)).product_lines == vocab.product_lines
+
+
+def test_curated_lines_need_their_brand_and_category():
+    phones = [_titled(1, "Samsung Galaxy S1", "smartphones", "Samsung"),
+              _titled(2, "Samsung Galaxy S2", "smartphones", "Samsung")]
+    assert build_vocabulary(phones).product_lines == {"galaxy": ("Samsung", "smartphones")}
+    tablet = _titled(3, "Samsung Galaxy Tab 1", "tablets", "Samsung")
+    assert build_vocabulary(phones + [tablet]).product_lines["galaxy tab"] == ("Samsung", "tablets")
+
+
+def test_a_longer_category_or_brand_phrase_beats_a_line():
+    vocab = Vocabulary(categories={"accessories": ("fire stick",), "tablets": ("tablet",)},
+                       brands=["Amazon", "Echo Labs"],
+                       product_lines={"fire": ("Amazon", "tablets"), "echo": ("Amazon", None)})
+    assert _summary(extract_request("a fire stick", vocab)) == {"category": "accessories"}
+    assert _summary(extract_request("a Fire", vocab)) == {"category": "tablets", "brands": ("Amazon",)}
+    assert _summary(extract_request("Echo Labs please", vocab)) == {"brands": ("Echo Labs",)}
+    assert _summary(extract_request("an Echo", vocab)) == {"brands": ("Amazon",)}
+
+
+def test_vocabulary_without_lines_still_builds():
+    assert Vocabulary(categories={}, features={}, brands=["Acme"]).product_lines == {}
+
+
+def test_lines_go_to_the_nlu_brand_lookup():
+    from recommender.nlu_export import render_nlu_vocabulary
+    text = render_nlu_vocabulary(build_vocabulary(LINE_ITEMS))
+    brand_lookup = text.split("- lookup: brand\n", 1)[1].split("- lookup:", 1)[0]
+    assert "    - zephyr\n" in brand_lookup and "    - nimbus\n" in brand_lookup
+
+
+@pytest.mark.parametrize("text, category", [
+    ("this phone is fire, any cheaper?", "smartphones"),
+    ("I need to roam with a phone with gps", "smartphones"),
+    ("a speaker with echo cancelling", "speakers"),
+])
+def test_line_names_that_are_everyday_words_need_a_capital(demo_vocab, text, category):
+    update = extract_request(text, demo_vocab, [])
+    assert update.category == category and update.brands == ()

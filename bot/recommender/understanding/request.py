@@ -13,7 +13,10 @@ mention (entity or text) then goes through the same context rules:
   nice *screen*", "a case for my *phone*") yields to the product actually asked for;
 * a word that is both a category and a feature ("camera") is the product asked for unless it
   is rejected, describes another product ("camera phone") or is something a product has
-  ("something with a camera").
+  ("something with a camera");
+* a product line ("iPhone", "Galaxy") is a phrase with a brand sense and, when the line has
+  one, a category sense: it names the brand, and the product unless the message names
+  another one ("an iPhone case" is an accessory of any brand).
 """
 from __future__ import annotations
 
@@ -53,10 +56,17 @@ class _Lexicon:
     compact: Mapping[str, Tuple[Sense, ...]]  # the same without spaces ("hires" = "hi-res")
     finder: re.Pattern  # finds any phrase (longest alternative first) at each position
     case_sensitive: Mapping[str, str]  # brand phrases that are also everyday words
+    wordlike_lines: Mapping[str, Optional[str]]  # line names that are everyday words -> the line's category
 
 
 #: brands that are everyday words: only matched when written with a capital ("Nothing")
 _WORDLIKE_BRANDS = frozenset({"nothing", "honor", "one", "essential", "ring", "nest", "beats"})
+#: product-line names that are everyday words ("this phone is fire", "a magic keyboard"): same rule
+_WORDLIKE_LINES = frozenset({"fire", "magic", "nest", "echo", "era", "arc", "beam", "roam", "alpha", "blade",
+                             "legion", "omen", "predator", "defender", "momentum", "nitro", "spectre", "surface",
+                             "odyssey", "katana", "edge", "flip", "fold", "go", "air", "one", "note", "plus",
+                             "ultra", "max", "pro", "mini", "lite", "studio", "sense", "charge", "versa", "inspire",
+                             "envy", "swift", "yoga", "gram", "zero", "sport", "active", "boost", "move"})
 
 
 def _norm(phrase: str) -> str:
@@ -83,12 +93,13 @@ def _vocab_key(vocab: Vocabulary) -> tuple:
         tuple((c, tuple(a)) for c, a in sorted(vocab.categories.items())),
         tuple((f, tuple(a)) for f, a in sorted(vocab.features.items())),
         tuple(sorted(vocab.brands)),
+        tuple(sorted(vocab.product_lines.items())),
     )
 
 
 @lru_cache(maxsize=32)
 def _lexicon_for(key: tuple) -> _Lexicon:
-    categories, features, brands = key
+    categories, features, brands, lines = key
     senses: Dict[str, List[Sense]] = {}
 
     def add(phrase: str, sense: Sense) -> None:
@@ -102,12 +113,20 @@ def _lexicon_for(key: tuple) -> _Lexicon:
     for name, aliases in features:
         for phrase in (name, *aliases):
             add(phrase, (FEATURE, name))
-    case_sensitive = {}
+    case_sensitive: Dict[str, str] = {}
+    wordlike_lines: Dict[str, Optional[str]] = {}
     for brand in brands:
         for phrase in _brand_variants(brand):
             add(phrase, (BRAND, brand))
             if phrase in _WORDLIKE_BRANDS:
                 case_sensitive[phrase] = brand
+    for line, (brand, category) in lines:
+        add(line, (BRAND, brand))
+        if category:
+            add(line, (CATEGORY, category))
+        if line in _WORDLIKE_LINES:
+            case_sensitive[_norm(line)] = brand
+            wordlike_lines[_norm(line)] = category
     ordered = sorted(senses, key=len, reverse=True)
     alternation = "|".join(_phrase_pattern(p) for p in ordered)
     finder = re.compile(rf"(?<![\w])(?=((?:{alternation})(?:'s|es|s)?)(?![\w]))", re.I)
@@ -115,7 +134,7 @@ def _lexicon_for(key: tuple) -> _Lexicon:
     compact: Dict[str, Tuple[Sense, ...]] = {}
     for phrase, found in frozen.items():
         compact.setdefault(phrase.replace(" ", ""), found)
-    return _Lexicon(frozen, compact, finder, case_sensitive)
+    return _Lexicon(frozen, compact, finder, case_sensitive, wordlike_lines)
 
 
 def _senses_of(lexicon: _Lexicon, phrase: str) -> Tuple[Sense, ...]:
@@ -144,6 +163,11 @@ class _Mention:
     @property
     def kinds(self) -> set:
         return {kind for kind, _ in self.senses}
+
+    @property
+    def is_line(self) -> bool:
+        """A product line with a category ("iPhone"); only lines carry both senses."""
+        return {BRAND, CATEGORY} <= self.kinds
 
 
 #: uses of alias words that are not about a product; masked before matching
@@ -201,8 +225,10 @@ def _text_mentions(text: str, lexicon: _Lexicon) -> List[_Mention]:
         senses = _senses_of(lexicon, phrase)
         if not senses:
             continue
-        if _norm(phrase) in lexicon.case_sensitive and not _reads_as_brand(text, m.start(1), m.end(1)):
-            senses = tuple(s for s in senses if s[0] != BRAND)
+        norm = _norm(phrase)
+        if norm in lexicon.case_sensitive and not _reads_as_brand(text, m.start(1), m.end(1)):
+            line_sense = (CATEGORY, lexicon.wordlike_lines.get(norm))
+            senses = tuple(s for s in senses if s[0] != BRAND and s != line_sense)
         if senses:
             found.append(_Mention(m.start(1), m.end(1), senses))
     return found
@@ -404,7 +430,7 @@ def _resolve_dual(text: str, mention: _Mention, negated: bool,
         return mention.senses
     categories = {s[1] for s in mention.senses if s[0] == CATEGORY}
     other_product = any(
-        o is not mention and not o_negated and o.kinds == {CATEGORY}
+        o is not mention and not o_negated and CATEGORY in o.kinds and FEATURE not in o.kinds
         and any(c not in categories for _, c in o.senses)
         for o, o_negated in judged
     )
@@ -416,19 +442,34 @@ def _resolve_dual(text: str, mention: _Mention, negated: bool,
 
 
 def _choose_category(text: str, mentions: Sequence[Tuple[_Mention, bool]]) -> Optional[str]:
-    """The product asked for: the last category that is neither rejected nor just descriptive."""
+    """The product asked for: the last category that is neither rejected nor just descriptive.
+
+    A category word beats a product line's category ("a tablet or an iPhone"); a rejected line
+    still says what kind of product is meant when nothing else does ("not an iPhone").
+    """
     placed: List[Tuple[_Mention, str]] = []
+    rejected_lines = set()
     for mention, negated in mentions:
-        if negated:
-            continue
         for kind, canonical in mention.senses:
-            if kind == CATEGORY:
+            if kind == CATEGORY and not negated:
                 placed.append((mention, canonical))
+            elif kind == CATEGORY and mention.is_line:
+                rejected_lines.add(canonical)
     if not placed:
-        return None
+        return rejected_lines.pop() if len(rejected_lines) == 1 else None
     heads = [(m, c) for m, c in placed if not _descriptive(text, m, [p for p, _ in placed])]
-    pool = heads or placed
+    named = [(m, c) for m, c in heads if not m.is_line]
+    pool = named or heads or placed
     return pool[-1][1]
+
+
+def _drop_lines_of_other_products(judged: Sequence[Tuple[_Mention, bool]],
+                                  category: Optional[str]) -> None:
+    """A wanted line of another category only says what the product is for ("a case for my
+    iPhone", "I have a MacBook, I need headphones"), not which brand to buy."""
+    for mention, negated in judged:
+        if mention.is_line and not negated and (CATEGORY, category) not in mention.senses:
+            mention.senses = ()
 
 
 def _descriptive(text: str, mention: _Mention, categories: Sequence[_Mention]) -> bool:
@@ -513,6 +554,7 @@ def extract_request(text: str, vocab: Vocabulary,
         mention.senses = _resolve_dual(masked, mention, negated, judged)
 
     category = _choose_category(masked, judged)
+    _drop_lines_of_other_products(judged, category)
     features, removed = _split(judged, FEATURE)
     if category is not None:
         same_as_category = set(vocab.categories.get(category, ())) | {category}
