@@ -1,6 +1,7 @@
 """Shared test fixtures: paths and a demo-catalog SQLite database."""
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -32,9 +33,9 @@ POSTGRES_ADMIN_URL = os.environ.get(
 )
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> str:
-    """URL of a uniquely named, empty database, dropped after the session. Fails if PG is down."""
+@contextlib.contextmanager
+def _temporary_database():
+    """A uniquely named, empty PostgreSQL database, dropped afterwards. Fails if PG is down."""
     import uuid
 
     from sqlalchemy import create_engine, text
@@ -56,6 +57,20 @@ def postgres_database() -> str:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> str:
+    """One database for the session; tests that need a clean slate take a schema (``postgres_url``)."""
+    with _temporary_database() as url:
+        yield url
+
+
+@pytest.fixture
+def fresh_postgres_database() -> str:
+    """A database of this test's own: for tests that own the public schema (migrations, Rasa's tables)."""
+    with _temporary_database() as url:
+        yield url
 
 
 @pytest.fixture

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Text
+from typing import Optional, Text, Tuple
 
 from recommender.product_phrase import unknown_product
 from recommender.session import understood_anything
-from recommender.understanding import extract_request
+from recommender.understanding import RequestUpdate, extract_request
 
 from .conversation import intro_for, present, ranking_context
 from .runtime import get_runtime
@@ -15,8 +15,22 @@ from .state import latest_text, session_from_tracker
 
 FALLBACK = ("Sorry, I didn't understand that. You can ask things like \"a laptop under $1000 for gaming\", "
             "\"cheaper\", \"no Samsung\" or \"more like the second one\".")
+OUT_OF_SCOPE = ("I can't help with that, I'm afraid. I'm here to help you find electronics: phones, laptops, "
+                "headphones, TVs and more. What are you shopping for?")
 EXAMPLES = ("\"a phone under $500 with a great camera\", \"cheaper\", \"no Samsung\", "
             "\"more like the second one\", \"what about the first one?\", \"I like the first one\"")
+
+
+def read_message(tracker) -> Tuple[RequestUpdate, Optional[str]]:
+    """The request in the latest message, and "Sorry, we don't sell fridges" when it names a product
+    outside the catalog."""
+    vocabulary = get_runtime().recommender.vocabulary
+    text = latest_text(tracker)
+    update = extract_request(text, vocabulary, [])
+    missing = unknown_product(text) if not update.category else None
+    if not missing:
+        return update, None
+    return update, f"Sorry, we don't sell {missing}. We carry {', '.join(sorted(vocabulary.categories))}."
 
 
 class Capabilities(SafeAction):
@@ -45,15 +59,24 @@ class Fallback(SafeAction):
     def act(self, dispatcher, tracker, domain):
         session = session_from_tracker(tracker)
         runtime = get_runtime()
-        text = latest_text(tracker)
-        update = extract_request(text, runtime.recommender.vocabulary, [])
-        missing = unknown_product(text) if not update.category else None
-        if missing:
-            categories = ", ".join(sorted(runtime.recommender.vocabulary.categories))
-            dispatcher.utter_message(text=f"Sorry, we don't sell {missing}. We carry {categories}.")
+        update, unsold = read_message(tracker)
+        if unsold:
+            dispatcher.utter_message(text=unsold)
             return []
         if tracker.active_loop.get("name") or not understood_anything(update) or not session.category:
             dispatcher.utter_message(text=FALLBACK)
             return []
         result = runtime.recommender.recommend(session.constraints(), ranking_context(runtime, tracker, session))
         return present(dispatcher, tracker, session, result, intro_for(result))
+
+
+class OutOfScope(SafeAction):
+    """Out of scope: name the unsold product when there is one, else say what the shop is for."""
+
+    def name(self) -> Text:
+        return "action_out_of_scope"
+
+    def act(self, dispatcher, tracker, domain):
+        _, unsold = read_message(tracker)
+        dispatcher.utter_message(text=unsold or OUT_OF_SCOPE)
+        return []

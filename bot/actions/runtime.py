@@ -5,7 +5,6 @@ import logging
 import os
 import threading
 from dataclasses import dataclass
-from pathlib import Path
 from typing import List, Optional, Tuple
 
 from recommender.service import Recommender
@@ -13,8 +12,6 @@ from recommender.store import Store
 
 logger = logging.getLogger(__name__)
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_SCORER_PATH = REPO_ROOT / "var" / "scorer"
 
 
 @dataclass
@@ -35,16 +32,12 @@ _runtime: Optional[Runtime] = None
 
 def _load_scorer():
     """The transformer scorer if a checkpoint exists; otherwise the baseline ranker is used."""
-    path = Path(os.environ.get("CONCIERGE_SCORER_PATH", DEFAULT_SCORER_PATH))
     try:
-        from recommender.seq.scorer import load_scorer
+        from recommender.seq.scorer import default_scorer_dir, load_scorer
     except ImportError as exc:  # torch missing in a slim deployment
         logger.warning("transformer scorer unavailable (%s): using the baseline ranker", exc)
         return None
-    scorer = load_scorer(path)
-    if scorer is None:
-        logger.info("no scorer checkpoint at %s: using the baseline ranker", path)
-    return scorer
+    return load_scorer(default_scorer_dir())  # logs why when it returns None
 
 
 def build_runtime() -> Runtime:

@@ -151,7 +151,8 @@ class BaselineRanker:
             pop = self.popularity(item.id)
             adjust, anchor = session_adjustment(item, liked, disliked)
             score = (1.0 - personal_weight) * pop + personal_weight * p + adjust
-            signals: Dict[str, object] = {"popularity": pop, "personal": p if personal_weight else None}
+            signals: Dict[str, object] = {"popularity": pop, "personal": p if personal_weight else None,
+                                          "ranker": "baseline" if personal is None else SequenceRanker.name}
             if anchor is not None and adjust > 0.6:
                 signals["similar_to_liked"] = anchor.title
             if personal_weight and p > 0.75:

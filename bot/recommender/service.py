@@ -59,6 +59,10 @@ class Recommender:
         hidden = set(constraints.excluded_ids) | set(context.disliked) | set(skip)
         return constraints.with_changes(excluded_ids=frozenset(hidden))
 
+    def _used(self, ranked: Sequence[ScoredItem]) -> str:
+        """The ranker that actually ordered the list (the transformer hands cold shoppers to the baseline)."""
+        return str(ranked[0].signals.get("ranker", self.ranker.name)) if ranked else self.ranker.name
+
     def _finish(self, ranked: List[ScoredItem], constraints: Constraints, k: int) -> List[RankedItem]:
         return [RankedItem(s.item, s.score, explain(s, constraints)) for s in ranked[:k]]
 
@@ -69,7 +73,7 @@ class Recommender:
         candidates = effective.filter(self.catalog)
         if candidates:
             ranked = self.ranker.rank(candidates, context)
-            return Recommendation(constraints, self._finish(ranked, constraints, k), len(candidates), self.ranker.name)
+            return Recommendation(constraints, self._finish(ranked, constraints, k), len(candidates), self._used(ranked))
         relaxations = suggest_relaxations(self.catalog, effective)
         nearest: List[RankedItem] = []
         if relaxations:
@@ -90,7 +94,7 @@ class Recommender:
         ranked = rank_by_similarity(anchor, self.ranker.rank(candidates, context))
         for s in ranked:
             s.signals["anchor_features"] = anchor.features
-        return Recommendation(scoped, self._finish(ranked, scoped, k), len(candidates), self.ranker.name)
+        return Recommendation(scoped, self._finish(ranked, scoped, k), len(candidates), self._used(ranked))
 
     def cheaper(self, constraints: Constraints, shown_ids: Sequence[str]) -> Constraints:
         """Below the cheapest item shown; without a list, 20% below the budget or the median."""

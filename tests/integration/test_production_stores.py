@@ -27,7 +27,8 @@ def production_endpoints(database_url: str, redis_db: int, prefix: str) -> str:
     )
 
 
-def test_conversation_survives_a_restart_on_postgres_and_redis(rasa_model, postgres_database, tmp_path):
+def test_conversation_survives_a_restart_on_postgres_and_redis(rasa_model, fresh_postgres_database, tmp_path):
+    postgres_database = fresh_postgres_database
     run_cli("load-demo", "--users", "200", database_url=postgres_database)
     client = redis.Redis(host="127.0.0.1", port=6379, db=3)
     client.ping()  # fails loudly when Redis is down

@@ -9,6 +9,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import runtime
 from actions.extraction import AskCategory, ExtractShoppingSlots
+from actions.info import OutOfScope
 from actions.items import Feedback, ItemDetails
 from actions.recommend import ChangePrice, Recommend
 from actions.safe import APOLOGY, SafeAction
@@ -99,6 +100,18 @@ def test_details_of_the_second_item():
 def test_ask_category_names_an_unknown_product():
     messages, _ = run(AskCategory(), tracker("I want a fridge", "request_recommendation"))
     assert "fridge" in messages[0]["text"] and "smartphones" in messages[0]["text"]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("I want a fridge", "we don't sell fridge"),
+    ("can you find me a lawn mower", "we don't sell lawn mower"),
+    ("what's the weather like?", "help you find electronics"),
+])
+def test_out_of_scope_names_the_unsold_product(text, expected):
+    messages, _ = run(OutOfScope(), tracker(text, "out_of_scope"))
+    assert len(messages) == 1 and expected in messages[0]["text"].lower()
+    if "sell" in expected:
+        assert "smartphones" in messages[0]["text"]
 
 
 def test_a_crashing_action_apologises_instead():

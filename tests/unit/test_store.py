@@ -64,8 +64,8 @@ def test_migrations_on_a_fresh_sqlite_file(tmp_path):
     assert db.exists()
 
 
-def test_migrations_on_a_fresh_postgresql_database(postgres_database):
-    assert_fresh_migration(postgres_database)
+def test_migrations_on_a_fresh_postgresql_database(fresh_postgres_database):
+    assert_fresh_migration(fresh_postgres_database)
 
 
 def test_tables_only_come_from_migrations(tmp_path):
