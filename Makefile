@@ -1,5 +1,7 @@
-.PHONY: run test setup bench nlu-eval
+.PHONY: run demo test setup bench nlu-eval seq-eval
 run:        ## set up everything and chat in the terminal (embedded SQLite + demo catalog)
+	./scripts/run.sh
+demo:       ## same as run: trains the demo scorer first when var/scorer is missing
 	./scripts/run.sh
 test:       ## set up everything and run the whole test suite
 	./scripts/test.sh
@@ -9,3 +11,5 @@ bench:      ## REST latency of a recommendation turn vs a trivial custom-action 
 	./scripts/bench.sh
 nlu-eval:   ## intent/entity F1 on a held-out split
 	./scripts/nlu_eval.sh
+seq-eval:   ## transformer scorer vs baselines on the research data (../shared/data or SEQ_DATA)
+	./scripts/seq_eval.sh all

@@ -19,6 +19,7 @@
 #   NLU_EVAL_SEED     split seed                 [2024]
 #   NLU_EVAL_FRACTION training fraction          [0.8]
 #   NLU_EVAL_OUT      work/output directory      [var/nlu_eval]  (git-ignored)
+#   NLU_EVAL_WRITE_DOCS 1 writes the table into docs/benchmarks.md [1]
 #   NLU_EVAL_MIN_INTENT_F1 / NLU_EVAL_MIN_ENTITY_F1
 #                     if set, exit 1 when the weighted F1 is below the threshold
 set -euo pipefail
@@ -130,6 +131,24 @@ print("NLU_EVAL_JSON " + json.dumps({
     "seed": seed, "train_fraction": fraction, "config": config,
     "intent": intent, "entity": entity, "entity_per_type": per_entity,
 }, sort_keys=True))
+
+table = ["| task | weighted F1 | macro F1 | accuracy | test examples |", "|---|---|---|---|---|"]
+for name, s in (("intent", intent), ("entity (DIET, per token)", entity)):
+    if s is not None:
+        table.append(f"| {name} | {fmt(s['weighted_f1'])} | {fmt(s['macro_f1'])} | {fmt(s['accuracy'])} "
+                     f"| {s['support']} |")
+body = (f"## NLU quality (held-out split)\n\nCommand: `make nlu-eval` (`scripts/nlu_eval.sh`): "
+        f"`rasa data split nlu` ({fraction:.0%} train, seed {seed}), `rasa train nlu` with `{config}` on the "
+        f"training part, `rasa test nlu` on the held-out part.\n\n" + "\n".join(table) + "\n")
+if per_entity:
+    body += "\nEntity F1 per type: " + ", ".join(f"{k} {v}" for k, v in sorted(per_entity.items())) + "\n"
+if conf:
+    body += "\nMost frequent intent confusions (true -> predicted: count): " + "; ".join(
+        f"{a} -> {b}: {n}" for n, a, b in conf[:8]) + "\n"
+if os.environ.get("NLU_EVAL_WRITE_DOCS", "1") == "1":
+    sys.path.insert(0, os.getcwd())
+    from tools.report import write_section
+    write_section("nlu", body)
 
 with open(os.path.join(out, "summary.json"), "w") as f:
     json.dump({"seed": seed, "intent": intent, "entity": entity, "entity_per_type": per_entity}, f, indent=2)
