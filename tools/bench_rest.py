@@ -30,9 +30,9 @@ def percentile(values, q: float) -> float:
     return ordered[index]
 
 
-def timed(stack, text: str) -> float:
+def timed(stack, text: str, sender: str = "") -> float:
     start = time.perf_counter()
-    messages = stack.say(f"bench-{uuid.uuid4().hex[:10]}", text)
+    messages = stack.say(sender or f"bench-{uuid.uuid4().hex[:10]}", text)
     elapsed = (time.perf_counter() - start) * 1000
     assert messages, text
     return elapsed
@@ -53,7 +53,8 @@ def main() -> None:
         trivial, recommend = [], []
         for i in range(args.turns):  # interleaved so drift hits both equally
             trivial.append(timed(stack, TRIVIAL))
-            recommend.append(timed(stack, RECOMMEND[i % len(RECOMMEND)]))
+            # a demo shopper with stored history, new to this conversation: the transformer ranks
+            recommend.append(timed(stack, RECOMMEND[i % len(RECOMMEND)], sender=f"u{i + 1:05d}"))
     rows = {}
     for name, values in (("recommendation turn", recommend), ("trivial custom-action turn", trivial)):
         rows[name] = {f"p{q}": round(percentile(values, q), 1) for q in (50, 95, 99)}
@@ -61,8 +62,10 @@ def main() -> None:
     table = ["| turn | p50 ms | p95 ms | p99 ms |", "|---|---|---|---|"]
     table += [f"| {name} | {r['p50']} | {r['p95']} | {r['p99']} |" for name, r in rows.items()]
     body = ("## REST turn latency\n\nCommand: `make bench` (`python -m tools.bench_rest --turns "
-            f"{args.turns}`), {args.turns} turns of each, interleaved, fresh conversation per turn, "
-            f"scorer: {'transformer' if (scorer / 'config.json').exists() else 'baseline'}.\n\n"
+            f"{args.turns}`), {args.turns} turns of each, interleaved, a fresh conversation per turn; the "
+            f"recommendation turns come from demo shoppers with stored history (ranker: "
+            f"{'transformer from var/scorer' if (scorer / 'config.json').exists() else 'baseline, no var/scorer'}"
+            f"), the trivial turn is \"{TRIVIAL}\" (one custom action, no catalog work).\n\n"
             + "\n".join(table) + f"\n\nRatio of medians (recommendation / trivial): **{ratio:.2f}x**\n")
     write_section("rest-latency", body)
     print("\n".join(table))
