@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Text
 
+from recommender.understanding import feedback_polarity
+
 from .conversation import intro_for, present, ranking_context, record, resolve_item
 from .render import item_details_messages
 from .runtime import get_runtime
@@ -50,6 +52,8 @@ class Feedback(SafeAction):
             dispatcher.utter_message(text=NO_LIST)
             return []
         event = FEEDBACK_EVENTS.get(latest_intent(tracker), "like")
+        if event == "like" and feedback_polarity(latest_text(tracker)) == "dislike":
+            event = "dislike"  # "I don't like the first one" read as a like by the classifier
         record(runtime, tracker, item_id, event)
         title = rec.items[item_id].title
         if event == "purchase":

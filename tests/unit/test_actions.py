@@ -87,6 +87,16 @@ def test_dislike_hides_the_item_and_is_stored():
     assert (gone, "dislike") in history
 
 
+def test_a_rejection_misread_as_a_like_is_stored_as_a_dislike():
+    first, slots = run(Recommend(), tracker("tablets", "inform", {"category": "tablets"}, sender="misread"))
+    gone = items_of(first)[0]["id"]
+    messages, new_slots = run(Feedback(), tracker("I don't really like the first one", "like_item",
+                                                  {"category": "tablets", **slots}, sender="misread"))
+    assert gone in new_slots["disliked_items"] and not new_slots.get("liked_items")
+    rt = runtime.get_runtime()
+    assert (gone, "dislike") in rt.history(rt.user_id("rest", "misread"))
+
+
 def test_details_of_the_second_item():
     first, slots = run(Recommend(), tracker("tvs", "inform", {"category": "tvs"}))
     second = items_of(first)[1]

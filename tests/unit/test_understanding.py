@@ -632,3 +632,21 @@ def test_lines_go_to_the_nlu_brand_lookup():
 def test_line_names_that_are_everyday_words_need_a_capital(demo_vocab, text, category):
     update = extract_request(text, demo_vocab, [])
     assert update.category == category and update.brands == ()
+
+
+@pytest.mark.parametrize("text, polarity", [
+    ("I don't like the first one", "dislike"),
+    ("i dont really like that one", "dislike"),
+    ("not a big fan of the second", "dislike"),
+    ("the third is ugly", "dislike"),
+    ("I hate it", "dislike"),
+    ("that one's not for me", "dislike"),
+    ("I like the first one", "like"),
+    ("love the second!", "like"),
+    ("I like the first, not the second", "like"),
+    ("the second one", None),
+])
+def test_feedback_polarity(text, polarity):
+    from recommender.understanding import feedback_polarity
+
+    assert feedback_polarity(text) == polarity
