@@ -38,6 +38,10 @@ class Capabilities(SafeAction):
         return "action_capabilities"
 
     def act(self, dispatcher, tracker, domain):
+        _, unsold = read_message(tracker)  # "do you sell fridges?"
+        if unsold:
+            dispatcher.utter_message(text=unsold)
+            return []
         catalog = get_runtime().recommender.catalog
         counts = Counter(item.category for item in catalog if item.in_stock)
         listing = ", ".join(f"{name} ({count})" for name, count in sorted(counts.items()))

@@ -5,14 +5,17 @@ import re
 from typing import Optional
 
 _ASK = re.compile(
-    r"\b(?:looking for|look for|need|want|buy|buying|get|recommend|suggest|find|show me|after|shopping for)"
-    r"\s+(?:me\s+)?(?:a|an|some|the|new|good|cheap|nice)?\s*(?:new\s+|good\s+|cheap\s+)?"
+    r"\b(?:looking for|look for|need|want|buy|buying|get|recommend|suggest|find|show me|after|shopping for"
+    r"|(?:do|does) (?:you|the shop|this shop) (?:sell|have|carry|stock)|you (?:sell|carry|stock))"
+    r"\s+(?:me\s+)?(?:(?:a|an|any|some|the|new|good|cheap|nice)\s+)?(?:new\s+|good\s+|cheap\s+)?"
     r"(?P<noun>[a-z][a-z\-]{2,24}(?:\s+[a-z][a-z\-]{2,24})?)",
     re.IGNORECASE,
 )
 _VAGUE = {"something", "anything", "gift", "present", "recommendation", "recommendations", "product",
           "products", "one", "help", "advice", "deal", "bargain", "idea", "ideas", "stuff", "thing", "things",
-          "suggestions", "options", "some", "more", "cheaper", "budget", "device", "gadget", "gadgets"}
+          "suggestions", "options", "some", "more", "cheaper", "budget", "device", "gadget", "gadgets",
+          "first", "second", "third", "fourth", "fifth", "last", "other", "others", "same", "any", "this", "that",
+          "these", "those", "them", "what", "which", "stock", "sale", "discounts", "delivery", "shipping"}
 
 
 def unknown_product(text: str) -> Optional[str]:

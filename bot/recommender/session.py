@@ -89,6 +89,10 @@ def _apply_budget(session: ShoppingSession, budget, notices: List[str]) -> Shopp
     return replace(session, min_price=low, max_price=high, preferences_given=True, seen=())
 
 
+#: on a category switch the old price range is kept only if at least this share of the new kind fits it
+SWITCH_BUDGET_SHARE = 0.1
+
+
 def _switch_category(session: ShoppingSession, category: str, catalog: Sequence[Item],
                      notices: List[str]) -> ShoppingSession:
     """New product type: keep the constraints that still make sense for it, drop the rest."""
@@ -100,10 +104,16 @@ def _switch_category(session: ShoppingSession, category: str, catalog: Sequence[
     if dropped:
         notices.append(f"I've dropped {', '.join(dropped)}, which doesn't apply to {category}.")
     low, high = session.min_price, session.max_price
-    if (low is not None or high is not None) and not any(
-            (low is None or i.price >= low) and (high is None or i.price <= high) for i in in_category):
-        notices.append(f"No {category} fit your previous price range, so I've set it aside.")
-        low = high = None
+    if low is not None or high is not None:
+        fits = sum((low is None or i.price >= low) and (high is None or i.price <= high) for i in in_category)
+        if not fits:
+            notices.append(f"No {category} fit your previous price range, so I've set it aside.")
+            low = high = None
+        elif fits < SWITCH_BUDGET_SHARE * len(in_category):
+            # a range that rules out nearly everything of the new kind was meant for the old one ("over $999" for TVs)
+            notices.append(f"Only {fits} {category} fit the price range you gave for {session.category}, so I've set "
+                           f"it aside; tell me a budget for {category} if you have one.")
+            low = high = None
     brands = tuple(b for b in session.brands if b.lower() in makers)
     return replace(session, category=category, features=kept_features, min_price=low, max_price=high,
                    brands=brands, shown=(), seen=(), focus=None)

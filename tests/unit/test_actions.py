@@ -124,6 +124,15 @@ def test_out_of_scope_names_the_unsold_product(text, expected):
         assert "smartphones" in messages[0]["text"]
 
 
+def test_capabilities_question_about_an_unsold_product():
+    from actions.info import Capabilities
+
+    messages, _ = run(Capabilities(), tracker("do you sell fridges?", "bot_capabilities"))
+    assert len(messages) == 1 and "don't sell fridges" in messages[0]["text"] and "tvs" in messages[0]["text"]
+    messages, _ = run(Capabilities(), tracker("what can you do?", "bot_capabilities"))
+    assert "We carry" in messages[0]["text"] and messages[0]["buttons"]
+
+
 def test_a_crashing_action_apologises_instead():
     class Broken(SafeAction):
         def name(self):

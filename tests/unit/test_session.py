@@ -53,6 +53,19 @@ def test_switching_drops_a_budget_no_item_of_the_new_kind_meets():
     assert s.max_price is None and notices
 
 
+def test_switching_sets_aside_a_budget_that_rules_out_nearly_everything():
+    from recommender.catalog import Item
+
+    speakers = [Item(id=f"s{i}", title=f"Speaker {i}", category="speakers", brand="Acme", price=50.0 + 20 * i)
+                for i in range(20)]
+    tvs = ShoppingSession(category="tvs", min_price=420)
+    s, notices = merge_request(tvs, Update(category="speakers"), speakers)  # 1 of 20 speakers costs >= $420
+    assert (s.min_price, s.max_price) == (None, None)
+    assert any("tvs" in n and "speakers" in n for n in notices)
+    s, notices = merge_request(ShoppingSession(category="tvs", max_price=200), Update(category="speakers"), speakers)
+    assert s.max_price == 200 and not notices  # 8 of 20 fit: still a sensible budget
+
+
 def test_new_budget_replaces_old_and_keeps_compatible_bound():
     s, _ = merge_request(PHONES, Update(budget=Budget(min_price=300)), CATALOG)
     assert (s.min_price, s.max_price) == (300, 600)

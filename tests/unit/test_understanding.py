@@ -650,3 +650,19 @@ def test_feedback_polarity(text, polarity):
     from recommender.understanding import feedback_polarity
 
     assert feedback_polarity(text) == polarity
+
+
+@pytest.mark.parametrize("text, noun", [
+    ("do you sell fridges?", "fridges"),
+    ("do you have any washing machines", "washing machines"),
+    ("I want a fridge", "fridge"),
+    ("looking for a good lawn mower", "lawn mower"),
+    ("do you have anything cheaper", None),
+    ("do you have the first one in stock", None),
+    ("does the shop do free delivery", None),
+    ("what can you do?", None),
+])
+def test_unsold_product_is_named(text, noun):
+    from recommender.product_phrase import unknown_product
+
+    assert unknown_product(text) == noun
