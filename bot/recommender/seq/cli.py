@@ -5,6 +5,7 @@ Progress and logs go to stderr; the last line of stdout is always one JSON objec
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import logging
 import sys
@@ -191,8 +192,6 @@ def cmd_run(args) -> int:
     device = resolve_device(res.config.device)
     rankers = [TorchRanker(res.model, res.config, device, res.config.model)]
     if res.selected_state is not None:  # the same run's model before the refit, for comparison
-        import copy
-
         before = copy.deepcopy(res.model)
         before.load_state_dict(res.selected_state)
         rankers.append(TorchRanker(before.eval(), res.config, device, f"{res.config.model} before refit"))

@@ -61,12 +61,11 @@ class _Lexicon:
 
 #: brands that are everyday words: only matched when written with a capital ("Nothing")
 _WORDLIKE_BRANDS = frozenset({"nothing", "honor", "one", "essential", "ring", "nest", "beats"})
-#: product-line names that are everyday words ("this phone is fire", "a magic keyboard"): same rule
+#: product-line names that are everyday words ("this phone is fire", "a magic keyboard"): same rule.
+#: Generic title words ("pro", "air", "sport") never become lines (``vocabulary._GENERIC_WORDS``).
 _WORDLIKE_LINES = frozenset({"fire", "magic", "nest", "echo", "era", "arc", "beam", "roam", "alpha", "blade",
                              "legion", "omen", "predator", "defender", "momentum", "nitro", "spectre", "surface",
-                             "odyssey", "katana", "edge", "flip", "fold", "go", "air", "one", "note", "plus",
-                             "ultra", "max", "pro", "mini", "lite", "studio", "sense", "charge", "versa", "inspire",
-                             "envy", "swift", "yoga", "gram", "zero", "sport", "active", "boost", "move"})
+                             "odyssey", "katana", "fold", "note", "boost", "envy", "yoga", "gram", "zero"})
 
 
 def _norm(phrase: str) -> str:
