@@ -1,3 +1,4 @@
 from .cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # spawned worker processes (ensemble training) import this module too
+    raise SystemExit(main())

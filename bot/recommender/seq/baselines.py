@@ -5,11 +5,14 @@ input sequences (column 0 = padding, ignored).
 """
 from __future__ import annotations
 
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from .data import Split
+from .data import EVENT_INDEX, NEGATIVE_EVENTS, Split
+
+#: Event indices whose items never count as a user's liked items (dislikes)
+NEGATIVE_EVENT_IDS = np.array(sorted(EVENT_INDEX[e] for e in NEGATIVE_EVENTS), dtype=np.int64)
 
 
 class MostPopular:
@@ -28,17 +31,21 @@ class MostPopular:
 
 class ItemKNN:
     """Item-based k-nearest neighbours: cosine similarity of item columns in the user-item matrix
-    (with shrinkage), ``k`` neighbours kept per item, a user's score = sum of similarities to their items."""
+    (with shrinkage), ``k`` neighbours kept per item, a user's score = sum of similarities to their items
+    (disliked items excluded). ``with_validation`` also counts each user's validation item (never the test
+    item), for a model refitted on it."""
 
     name = "item-knn"
 
-    def __init__(self, split: Split, k: int = 100, shrink: float = 10.0):
+    def __init__(self, split: Split, k: int = 100, shrink: float = 10.0, with_validation: bool = False,
+                 decay: float = 1.0):
         import scipy.sparse as sp
 
+        self.decay = decay
         d = split.data
         rows, cols = [], []
         for u in range(d.n_users):
-            end = split.train_end(u)
+            end = int(split.test_pos[u]) if with_validation and split.test_pos[u] >= 0 else split.train_end(u)
             its = np.unique(d.items[u][:end][d.positive[u][:end]])
             rows.append(np.full(len(its), u))
             cols.append(its)
@@ -55,6 +62,13 @@ class ItemKNN:
         S = sp.csr_matrix((sim.astype(np.float32), (coo.row, coo.col)), shape=(n, n))
         self.S = self._top_k(S, k)
         self.n = n
+
+    @classmethod
+    def from_matrix(cls, S) -> "ItemKNN":
+        """An ItemKNN over a stored (n_items + 1, n_items + 1) similarity matrix."""
+        knn = cls.__new__(cls)
+        knn.S, knn.n = S.tocsr(), S.shape[0]
+        return knn
 
     @staticmethod
     def _top_k(S, k: int):
@@ -78,15 +92,41 @@ class ItemKNN:
             return sp.csr_matrix(S.shape, dtype=np.float32)
         return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=S.shape)
 
+    #: weight of a history item = decay ** (its distance from the end of the history); 1.0 = all equal
+    decay: float = 1.0
+
+    def history_weights(self, seq: np.ndarray, events: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
+        """(items, weights) of a user's liked history items: disliked items left out, each item once, at the
+        weight of its latest occurrence."""
+        seq = np.asarray(seq)
+        age = np.arange(len(seq) - 1, -1, -1)
+        keep = seq > 0
+        if events is not None and len(NEGATIVE_EVENT_IDS):
+            keep &= ~np.isin(np.asarray(events), NEGATIVE_EVENT_IDS)
+        seq, age = seq[keep], age[keep]
+        its, first_from_end = np.unique(seq[::-1], return_index=True)
+        return its, (self.decay ** age[::-1][first_from_end]).astype(np.float32)
+
     def score_batch(self, items: Sequence[np.ndarray], events: Optional[Sequence[np.ndarray]] = None) -> np.ndarray:
         import scipy.sparse as sp
 
         rows: List[np.ndarray] = []
         cols: List[np.ndarray] = []
+        vals: List[np.ndarray] = []
         for b, seq in enumerate(items):
-            its = np.unique(np.asarray(seq))
+            its, w = self.history_weights(seq, None if events is None else events[b])
             rows.append(np.full(len(its), b))
             cols.append(its)
-        H = sp.csr_matrix((np.ones(sum(len(c) for c in cols), dtype=np.float32),
-                           (np.concatenate(rows), np.concatenate(cols))), shape=(len(items), self.n))
+            vals.append(w)
+        H = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
+                          shape=(len(items), self.n))
         return np.asarray((H @ self.S).todense(), dtype=np.float32)
+
+    def candidate_scores(self, history: np.ndarray, candidates: np.ndarray,
+                         events: Optional[np.ndarray] = None) -> np.ndarray:
+        """Weighted sum of similarities between the liked history items and each candidate index."""
+        its, w = self.history_weights(history, events)
+        if not len(its):
+            return np.zeros(len(candidates), dtype=np.float32)
+        row = np.asarray(self.S[its].T @ w).ravel()
+        return row[candidates].astype(np.float32)

@@ -1,5 +1,6 @@
 """Checkpoints: ``model.safetensors`` (weights) + ``config.json`` (SeqConfig) + ``items.json`` (item-id
-mapping, index i+1 = items[i]) + ``meta.json`` (training figures, popularity counts for cold start)."""
+mapping, index i+1 = items[i]) + ``meta.json`` (training figures, popularity counts for cold start) and, for a
+transformer + item-kNN blend, ``knn.safetensors`` (the item-item similarity matrix, see ``hybrid.py``)."""
 from __future__ import annotations
 
 import json
@@ -19,11 +20,17 @@ META = "meta.json"
 
 
 def save_checkpoint(path: Union[str, Path], model: torch.nn.Module, cfg: SeqConfig, item_ids: List[str],
-                    meta: Optional[Dict[str, Any]] = None) -> Path:
+                    meta: Optional[Dict[str, Any]] = None, knn=None) -> Path:
+    """Writes the checkpoint; ``knn`` (an ``ItemKNN``) is stored when ``cfg.knn_weight`` uses it."""
     from safetensors.torch import save_file
+
+    from .hybrid import KNN_FILE, save_knn
 
     out = Path(path)
     out.mkdir(parents=True, exist_ok=True)
+    (out / KNN_FILE).unlink(missing_ok=True)  # never pair a new model with an old similarity matrix
+    if knn is not None and cfg.knn_weight:
+        save_knn(out, knn)
     state = {k: v.detach().cpu().contiguous() for k, v in model.state_dict().items()}
     # GPT-2's token table is unused (inputs_embeds) and BERT's likewise; they are tiny, keep them for strict loads
     save_file(state, str(out / WEIGHTS), metadata={"format": "pt", "model": cfg.model})

@@ -5,7 +5,6 @@ Progress and logs go to stderr; the last line of stdout is always one JSON objec
 from __future__ import annotations
 
 import argparse
-import copy
 import json
 import logging
 import sys
@@ -20,6 +19,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 _SETTINGS = {  # flag -> (SeqConfig field, type)
     "--model": ("model", str), "--hidden": ("hidden", int), "--layers": ("layers", int),
     "--heads": ("heads", int), "--ffn-mult": ("ffn_mult", int), "--max-len": ("max_len", int),
+    "--positions": ("positions", str), "--ensemble": ("ensemble", int),
     "--dropout": ("dropout", float), "--emb-dropout": ("emb_dropout", float),
     "--item-dropout": ("item_dropout", float), "--loss": ("loss", str), "--negatives": ("negatives", int),
     "--label-smoothing": ("label_smoothing", float), "--lr": ("lr", float),
@@ -27,7 +27,9 @@ _SETTINGS = {  # flag -> (SeqConfig field, type)
     "--warmup-steps": ("warmup_steps", int), "--schedule": ("schedule", str), "--patience": ("patience", int),
     "--max-minutes": ("max_minutes", float), "--val-protocol": ("val_protocol", str),
     "--val-users": ("val_users", int), "--eval-every": ("eval_every", int), "--seed": ("seed", int),
-    "--refit-epochs": ("refit_epochs", int), "--refit-lr": ("refit_lr", float), "--device": ("device", str), "--threads": ("num_threads", int), "--bert-mask-prob": ("bert_mask_prob", float),
+    "--refit-epochs": ("refit_epochs", int),
+    "--knn-neighbours": ("knn_neighbours", int), "--knn-shrink": ("knn_shrink", float),
+    "--knn-decay": ("knn_decay", float), "--refit-lr": ("refit_lr", float), "--device": ("device", str), "--threads": ("num_threads", int), "--bert-mask-prob": ("bert_mask_prob", float),
 }
 
 
@@ -36,6 +38,9 @@ def _add_settings(p: argparse.ArgumentParser) -> None:
     p.add_argument("--config", default=None, help="a config.json to start from")
     p.add_argument("--no-events", action="store_true", help="no event-type embedding")
     p.add_argument("--no-amp", action="store_true", help="no mixed precision on CUDA")
+    p.add_argument("--knn-blend", dest="knn_blend", action="store_true", default=None,
+                   help="blend item-kNN into the transformer's scores (weight chosen on validation)")
+    p.add_argument("--no-knn-blend", dest="knn_blend", action="store_false", help="the transformer alone")
     for flag, (name, typ) in _SETTINGS.items():
         p.add_argument(flag, dest=name, type=typ, default=None)
 
@@ -49,15 +54,21 @@ def _config(args, preset_hint: str = "default") -> SeqConfig:
         cfg = cfg.updated(use_events=False)
     if args.no_amp:
         cfg = cfg.updated(amp=False)
+    if args.knn_blend is not None:
+        cfg = cfg.updated(knn_blend=args.knn_blend)
     return cfg
 
 
-def _preset_for(path: str) -> str:
+def _preset_for(path: str, fmt: str = "auto") -> str:
+    """The recommended settings for a data set: MovieLens -> ``ml-100k``; SASRec's line format (Amazon,
+    Steam, ... files) -> ``sasrec`` (the settings tuned on Amazon Games); the project's CSV -> ``default``."""
+    p = Path(path)
     s = str(path).lower()
-    if "100k" in s or "ml-" in s or "movielens" in s:
+    if fmt == "movielens" or "100k" in s or "ml-" in s or "movielens" in s or p.is_dir() \
+            or p.name in ("u.data", "ratings.dat"):
         return "ml-100k"
-    if "game" in s or "video" in s:
-        return "games"
+    if fmt == "sasrec" or (fmt == "auto" and p.suffix != ".csv"):
+        return "sasrec"
     return "default"
 
 
@@ -85,14 +96,14 @@ def _train(data, cfg: SeqConfig, out: Optional[str], progress: bool = True):
         meta = {"dataset": data.name, "best_epoch": res.best_epoch, f"val_{cfg.val_protocol}_NDCG@10": res.best_val,
                 "train_seconds": res.train_seconds, "wall_seconds": res.wall_seconds, "device": res.device,
                 "history": res.history, "popularity": popularity(split)[1:].tolist()}
-        save_checkpoint(out, res.model, res.config, data.item_ids, meta)
+        save_checkpoint(out, res.model, res.config, data.item_ids, meta, knn=res.knn)
         print(f"checkpoint written to {out}", file=sys.stderr)
     return split, res
 
 
 def cmd_train(args) -> int:
     data = _load(args.data, args.format)
-    cfg = _config(args, _preset_for(args.data))
+    cfg = _config(args, _preset_for(args.data, args.format))
     _, res = _train(data, cfg, args.out, progress=not args.quiet)
     _emit({"model": res.config.model, "dataset": data.name, "best_epoch": res.best_epoch,
            f"val_{res.config.val_protocol}_NDCG@10": res.best_val, "train_seconds": round(res.train_seconds, 1),
@@ -166,16 +177,22 @@ def cmd_evaluate(args) -> int:
 
     data = _load(args.data, args.format)
     device = resolve_device(args.device or "auto")
+    from .hybrid import HybridRanker, load_knn
+
     model, cfg, item_ids, meta = load_checkpoint(args.checkpoint, device)
     if list(item_ids) != list(data.item_ids):
         raise SystemExit("the checkpoint's item mapping does not match this data set")
     split = leave_one_out(data)
-    rankers = [TorchRanker(model, cfg, device, cfg.model)] + _baselines(split, _names(args.baselines))
+    rankers = [TorchRanker(model, cfg, device, cfg.model)]
+    knn = load_knn(args.checkpoint, cfg.knn_decay) if cfg.knn_weight else None
+    if knn is not None:
+        rankers.insert(0, HybridRanker(rankers[0], knn, cfg.knn_weight))
+    rankers += _baselines(split, _names(args.baselines))
     results = _evaluate_all(split, rankers, tuple(args.protocols.split(",")), args.test_users, args.eval_seed)
     extra = {"train_seconds": round(float(meta.get("train_seconds", 0.0)), 1),
              "wall_seconds": round(float(meta.get("wall_seconds", 0.0)), 1),
              "best_epoch": meta.get("best_epoch"), "dataset": data.name, "checkpoint": args.checkpoint}
-    _report_and_emit(results, data, args, cfg, extra, cfg.model)
+    _report_and_emit(results, data, args, cfg, extra, rankers[0].name)
     return 0
 
 
@@ -187,20 +204,20 @@ def cmd_run(args) -> int:
     from .train import TorchRanker, resolve_device
 
     data = _load(args.data, args.format)
-    cfg = _config(args, _preset_for(args.data))
+    cfg = _config(args, _preset_for(args.data, args.format))
     split, res = _train(data, cfg, args.out, progress=not args.quiet)
     device = resolve_device(res.config.device)
-    rankers = [TorchRanker(res.model, res.config, device, res.config.model)]
+    rankers = [res.ranker(device)]  # what the checkpoint serves
+    if res.knn is not None:  # the same weights without the blend, for comparison
+        rankers.append(TorchRanker(res.model, res.config, device, res.config.model))
     if res.selected_state is not None:  # the same run's model before the refit, for comparison
-        before = copy.deepcopy(res.model)
-        before.load_state_dict(res.selected_state)
-        rankers.append(TorchRanker(before.eval(), res.config, device, f"{res.config.model} before refit"))
+        rankers.append(res.ranker(device, before_refit=True))
     rankers += _baselines(split, _names(args.baselines))
     results = _evaluate_all(split, rankers, tuple(args.protocols.split(",")), args.test_users, args.eval_seed)
     extra = {"train_seconds": round(res.train_seconds, 1), "wall_seconds": round(res.wall_seconds, 1),
              "best_epoch": res.best_epoch, "epochs_run": len(res.history), "device": res.device,
-             "dataset": data.name}
-    _report_and_emit(results, data, args, res.config, extra, res.config.model)
+             "dataset": data.name, "knn_weight": res.config.knn_weight}
+    _report_and_emit(results, data, args, res.config, extra, rankers[0].name)
     return 0
 
 

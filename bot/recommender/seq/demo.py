@@ -55,13 +55,16 @@ def train_demo(out: Union[str, Path], csv_path: Optional[Union[str, Path]] = Non
 
         cases = EvalCases(split, "test", seed=0)
         device = resolve_device(res.config.device)
-        for r in (TorchRanker(res.model, res.config, device, res.config.model), MostPopular(split)):
+        rankers = [res.ranker(device), MostPopular(split)]
+        if res.knn is not None:
+            rankers.insert(1, TorchRanker(res.model, res.config, device, res.config.model))
+        for r in rankers:
             m = evaluate_ranker(r, cases, protocols=("full",), ks=(10,))
             summary[f"{r.name} full NDCG@10"] = round(m["full"]["NDCG@10"], 4)
             summary[f"{r.name} full HR@10"] = round(m["full"]["HR@10"], 4)
     meta = {"dataset": "demo", "popularity": popularity(split)[1:].tolist(), **summary,
             "history": res.history}
-    save_checkpoint(out, res.model, res.config, data.item_ids, meta)
+    save_checkpoint(out, res.model, res.config, data.item_ids, meta, knn=res.knn)
     summary["total_seconds"] = round(time.perf_counter() - t0, 1)
     log.info("sequence scorer: demo checkpoint written to %s in %.0fs", out, summary["total_seconds"])
     return summary

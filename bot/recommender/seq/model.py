@@ -82,11 +82,22 @@ class SASRec(nn.Module):
     def item_table(self) -> torch.Tensor:
         return self.emb.table()
 
+    def positions(self, items: torch.Tensor) -> torch.Tensor:
+        """Position ids of a right-padded batch. ``from_end`` numbers them as SASRec's left-padded window
+        does: a sequence's last item is always at ``max_len - 1``, so the model knows which position is
+        the newest and can learn what comes *now* (newer products), not only what follows what."""
+        B, W = items.shape
+        t = torch.arange(W, device=items.device).unsqueeze(0).expand(B, W)
+        if self.cfg.positions != "from_end":
+            return t
+        # last real index + 1 (item dropout can leave zeros inside a sequence)
+        n = ((items != 0).long() * (t + 1)).amax(dim=1, keepdim=True)
+        return (t + (self.cfg.max_len - n)).clamp(0, self.cfg.max_len - 1)
+
     def encode(self, items: torch.Tensor, events: Optional[torch.Tensor] = None) -> torch.Tensor:
         """(B, L) right-padded ids -> (B, L, H) hidden states; position t summarises items[:t+1]."""
         x = self.emb(items, events)
-        pos = torch.arange(items.shape[1], device=items.device).unsqueeze(0).expand_as(items)
-        out = self.encoder(inputs_embeds=x, position_ids=pos, use_cache=False)
+        out = self.encoder(inputs_embeds=x, position_ids=self.positions(items), use_cache=False)
         return out.last_hidden_state
 
     def user_vectors(self, items: torch.Tensor, events: Optional[torch.Tensor], lengths: torch.Tensor
@@ -150,7 +161,34 @@ class BERT4Rec(nn.Module):
         return h[torch.arange(B, device=items.device), new_len - 1]
 
 
+class Ensemble(nn.Module):
+    """``cfg.ensemble`` independently trained transformers scored as one model.
+
+    The mean of the members' logits ranks items exactly as the mean of their log-softmax does (the
+    normalisers are one constant per user), and it is a single dot product between the concatenated user
+    vectors (each divided by N) and the concatenated item tables, so evaluation and serving treat an
+    ensemble like any other model. Members are trained separately (``train.train``), never through this
+    module."""
+
+    def __init__(self, cfg: SeqConfig):
+        super().__init__()
+        self.cfg = cfg
+        self.causal = cfg.model == "sasrec"
+        member = cfg.updated(ensemble=1)
+        self.members = nn.ModuleList([build_model(member) for _ in range(cfg.ensemble)])
+
+    def item_table(self) -> torch.Tensor:
+        return torch.cat([m.item_table() for m in self.members], dim=1)
+
+    def user_vectors(self, items: torch.Tensor, events: Optional[torch.Tensor], lengths: torch.Tensor
+                     ) -> torch.Tensor:
+        n = len(self.members)
+        return torch.cat([m.user_vectors(items, events, lengths) / n for m in self.members], dim=1)
+
+
 def build_model(cfg: SeqConfig) -> nn.Module:
+    if cfg.ensemble > 1:
+        return Ensemble(cfg)
     if cfg.model == "sasrec":
         return SASRec(cfg)
     if cfg.model == "bert4rec":

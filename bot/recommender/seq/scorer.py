@@ -6,7 +6,8 @@
 
 ``history`` is a chronological list of ``(item_id, event)`` pairs (catalog ids, events from
 ``recommender.catalog.EVENT_TYPES``): the stored history followed by this conversation's events.
-Candidates unknown to the model get ``LOW_SCORE``. On CUDA, concurrent ``score`` calls from several
+Candidates unknown to the model get ``LOW_SCORE``. A checkpoint trained with the item-kNN blend (``hybrid.py``)
+adds ``knn_weight`` x the candidates' similarity to the user's liked items. On CUDA, concurrent ``score`` calls from several
 threads (or ``ascore`` from coroutines) are gathered into one batched forward pass.
 """
 from __future__ import annotations
@@ -27,6 +28,7 @@ import torch
 
 from .checkpoint import checkpoint_exists, load_checkpoint
 from .data import event_index
+from .hybrid import load_knn
 from .train import pad_right, resolve_device, set_threads
 
 log = logging.getLogger(__name__)
@@ -48,8 +50,9 @@ class SequenceScorer:
 
     def __init__(self, model: torch.nn.Module, cfg, item_ids: List[str], device: Union[str, torch.device] = "cpu",
                  meta: Optional[dict] = None, batching: Optional[bool] = None, max_batch: int = 64,
-                 window_ms: float = 2.0):
+                 window_ms: float = 2.0, knn=None):
         self.model = model.eval()
+        self.knn = knn if knn is not None and cfg.knn_weight else None
         self.cfg = cfg
         self.device = torch.device(device)
         self.meta = meta or {}
@@ -106,7 +109,7 @@ class SequenceScorer:
             else:
                 h = self.model.user_vectors(it_t, ev_t, ln).float()
             for row, i in enumerate(warm):
-                out[i] = self._score_candidates(h[row], requests[i][1])
+                out[i] = self._score_candidates(h[row], requests[i][1], encoded[i])
         return out
 
     # ---- internals --------------------------------------------------------------------------------
@@ -126,7 +129,8 @@ class SequenceScorer:
         return np.fromiter(map(self._index.get, candidate_ids, repeat(0)), dtype=np.int64,
                            count=len(candidate_ids))
 
-    def _score_candidates(self, h: torch.Tensor, candidate_ids: Sequence[str]) -> np.ndarray:
+    def _score_candidates(self, h: torch.Tensor, candidate_ids: Sequence[str],
+                          encoded: Optional[Tuple[np.ndarray, np.ndarray]] = None) -> np.ndarray:
         idx = self._candidate_index(candidate_ids)
         if len(idx) * 4 >= self._table.shape[0]:
             full = (self._table @ h).cpu().numpy()  # cheaper than gathering most of the table
@@ -134,6 +138,8 @@ class SequenceScorer:
         else:
             scores = (self._table[torch.from_numpy(idx).to(self.device)] @ h).cpu().numpy()
         scores = scores.astype(np.float64)
+        if self.knn is not None and encoded is not None:
+            scores += self.cfg.knn_weight * self.knn.candidate_scores(encoded[0], idx, encoded[1])
         scores[idx == 0] = LOW_SCORE
         return scores
 
@@ -206,10 +212,13 @@ def load_scorer(path: Union[str, Path, None] = None, device: str = "auto",
         if dev.type == "cpu":
             set_threads(threads if threads is not None else int(os.environ.get("CONCIERGE_SCORER_THREADS", "0")))
         model, cfg, item_ids, meta = load_checkpoint(p, dev)
+        knn = load_knn(p, cfg.knn_decay) if cfg.knn_weight else None
     except Exception as exc:
         log.warning("sequence scorer: checkpoint at %s could not be loaded (%s); ranking falls back to the "
                     "baseline ranker", p, exc)
         return None
-    log.info("sequence scorer: loaded %s (%s, %d items, hidden %d) on %s", p, cfg.model, cfg.n_items,
-             cfg.hidden, dev)
-    return SequenceScorer(model, cfg, item_ids, dev, meta, batching=batching)
+    if cfg.knn_weight and knn is None:
+        log.warning("sequence scorer: %s has no %s; scoring with the transformer alone", p, "knn.safetensors")
+    log.info("sequence scorer: loaded %s (%s, %d items, hidden %d%s) on %s", p, cfg.model, cfg.n_items,
+             cfg.hidden, f", item-kNN blend x{cfg.knn_weight:g}" if knn is not None else "", dev)
+    return SequenceScorer(model, cfg, item_ids, dev, meta, batching=batching, knn=knn)

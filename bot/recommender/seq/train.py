@@ -106,6 +106,28 @@ class TrainResult:
     device: str = "cpu"
     #: weights chosen on validation, before the refit (None without a refit)
     selected_state: Optional[Dict[str, torch.Tensor]] = None
+    #: item-kNN of the blend (``config.knn_weight`` > 0): over train + validation items after a refit
+    knn: Optional[object] = None
+    #: item-kNN over the training items only, the partner of ``selected_state``
+    knn_selected: Optional[object] = None
+
+    def ranker(self, device: Optional[torch.device] = None, before_refit: bool = False):
+        """The final ranker (transformer, blended with item-kNN when the blend won on validation), or the
+        same for the model chosen before the refit."""
+        from .hybrid import HybridRanker
+
+        device = device or resolve_device(self.config.device)
+        model, knn, suffix = self.model, self.knn, ""
+        if before_refit and self.selected_state is not None:
+            model = copy.deepcopy(self.model)
+            model.load_state_dict(self.selected_state)
+            model.eval()
+            knn, suffix = self.knn_selected, " before refit"
+        name = self.config.model
+        base = TorchRanker(model, self.config, device, name + suffix)
+        if knn is None or not self.config.knn_weight:
+            return base
+        return HybridRanker(base, knn, self.config.knn_weight, f"{name}+item-knn{suffix}")
 
 
 def _batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> List[np.ndarray]:
@@ -219,12 +241,18 @@ def _refit(model, opt, params, split: Split, cfg: SeqConfig, rng, gen, device, m
 
 
 def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Optional[EvalCases] = None,
-          text_table: Optional[np.ndarray] = None) -> TrainResult:
+          text_table: Optional[np.ndarray] = None, log_prefix: str = "") -> TrainResult:
     """Trains on the split's training prefixes; validates each ``eval_every`` epochs; early-stops on
-    validation NDCG@10 (protocol ``cfg.val_protocol``); returns the best model (by validation)."""
+    validation NDCG@10 (protocol ``cfg.val_protocol``); returns the best model (by validation), refitted
+    when ``cfg.refit_epochs``, with the item-kNN blend when ``cfg.knn_blend`` wins on validation."""
     from tqdm.auto import tqdm
 
     cfg = cfg.updated(n_items=split.data.n_items, events=list(EVENT_VOCAB[1:]))
+    if val_cases is None:
+        val_cases = EvalCases(split, "valid", seed=cfg.seed, max_users=cfg.val_users)
+    if cfg.ensemble > 1:
+        return _train_ensemble(split, cfg, progress, val_cases, text_table)
+    blend = cfg.knn_blend
     set_threads(cfg.num_threads)
     seed_everything(cfg.seed)
     device = resolve_device(cfg.device)
@@ -247,8 +275,6 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
     steps_per_epoch = math.ceil(len(seqs) / cfg.batch_size)
     total_steps = steps_per_epoch * cfg.epochs
     max_seconds = cfg.max_minutes * 60 if cfg.max_minutes > 0 else float("inf")
-    if val_cases is None:
-        val_cases = EvalCases(split, "valid", seed=cfg.seed, max_users=cfg.val_users)
     mask_id = cfg.n_items + 1
     ranker = TorchRanker(model, cfg, device, cfg.model)
     best_val, best_epoch, best_state, bad = -1.0, 0, None, 0
@@ -299,7 +325,7 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
         row["train_seconds"] = time.perf_counter() - t_start - eval_seconds
         history.append(row)
         msg = " ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
-        print(msg, file=sys.stderr, flush=True)
+        print(log_prefix + msg, file=sys.stderr, flush=True)
         if bad >= cfg.patience or stop:
             break
     if best_state is not None:
@@ -310,5 +336,93 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
         selected = copy.deepcopy(model.state_dict())
         history += _refit(model, opt, params, split, cfg, rng, gen, device, mask_id, progress)
     train_seconds = time.perf_counter() - t_start - eval_seconds
-    wall = time.perf_counter() - t_start
-    return TrainResult(model, cfg, history, best_epoch, best_val, train_seconds, wall, str(device), selected)
+    res = TrainResult(model, cfg, history, best_epoch, best_val, train_seconds, 0.0, str(device), selected)
+    if blend:
+        _attach_blend(res, split, val_cases)
+    res.wall_seconds = time.perf_counter() - t_start
+    return res
+
+
+def _attach_blend(res: TrainResult, split: Split, val_cases: EvalCases) -> None:
+    """Chooses the item-kNN weight for the model selected on validation (before any refit) and attaches
+    the kNN matrices: over training items for that model, over training + validation items after a refit."""
+    from .baselines import ItemKNN
+    from .hybrid import choose_weight
+
+    cfg = res.config
+    knn_selected = ItemKNN(split, cfg.knn_neighbours, cfg.knn_shrink, decay=cfg.knn_decay)
+    selected = res.ranker(before_refit=True)
+    weight, rows = choose_weight(selected, knn_selected, val_cases, cfg.val_protocol, seed=cfg.seed)
+    for row in rows:
+        print(" ".join(f"{k}={v:.4f}" for k, v in row.items()), file=sys.stderr, flush=True)
+    print(f"item-kNN blend weight chosen on validation: {weight:g}", file=sys.stderr, flush=True)
+    res.history += rows
+    res.config = cfg.updated(knn_weight=weight)
+    if not weight:
+        return
+    res.knn_selected = knn_selected
+    res.knn = knn_selected if res.selected_state is None else ItemKNN(
+        split, cfg.knn_neighbours, cfg.knn_shrink, with_validation=True, decay=cfg.knn_decay)
+
+
+# ------------------------------------------------------------------------------------------------
+# Ensembles: members trained in parallel processes on CPU, one after another on a GPU
+# ------------------------------------------------------------------------------------------------
+
+def _member_job(split: Split, cfg: SeqConfig, progress: bool, val_cases: EvalCases, text_table, prefix: str
+                ) -> Dict[str, object]:
+    """Trains one member (in a worker process on CPU); returns plain numpy weights and figures."""
+    res = train(split, cfg, progress=progress, val_cases=val_cases, text_table=text_table, log_prefix=prefix)
+    as_numpy = lambda state: {k: v.detach().cpu().numpy() for k, v in state.items()}  # noqa: E731
+    return {"state": as_numpy(res.model.state_dict()),
+            "selected": as_numpy(res.selected_state) if res.selected_state is not None else None,
+            "history": res.history, "best_epoch": res.best_epoch, "best_val": res.best_val,
+            "train_seconds": res.train_seconds, "device": res.device}
+
+
+def _train_ensemble(split: Split, cfg: SeqConfig, progress: bool, val_cases: EvalCases, text_table) -> TrainResult:
+    """Trains ``cfg.ensemble`` members with seeds ``seed, seed + 1, ...``. On CPU with at least one core per
+    member they train side by side (the cores split between them, each with the whole time budget);
+    otherwise one after another, each with an equal share of the budget."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    t0 = time.perf_counter()
+    n = cfg.ensemble
+    device = resolve_device(cfg.device)
+    cores = os.cpu_count() or 1
+    parallel = device.type == "cpu" and n <= cores
+    threads = max(1, (cfg.num_threads or cores) // n) if parallel else cfg.num_threads
+    minutes = cfg.max_minutes if parallel else cfg.max_minutes / n
+    members = [cfg.updated(ensemble=1, seed=cfg.seed + i, knn_blend=False, num_threads=threads, max_minutes=minutes)
+               for i in range(n)]
+    jobs = [(split, m, progress and i == 0, val_cases, text_table, f"member {i}: ") for i, m in enumerate(members)]
+    print(f"training {n} ensemble members {'side by side' if parallel else 'one after another'} "
+          f"({threads or auto_threads()} thread(s) each, {minutes:g} min budget each)", file=sys.stderr, flush=True)
+    if parallel:
+        with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
+            outs = [f.result() for f in [pool.submit(_member_job, *job) for job in jobs]]
+    else:
+        outs = [_member_job(*job) for job in jobs]
+    model = build_model(cfg)
+
+    def stacked(key: str) -> Dict[str, torch.Tensor]:
+        return {f"members.{i}.{k}": torch.from_numpy(v) for i, o in enumerate(outs) for k, v in o[key].items()}
+
+    model.load_state_dict(stacked("state"))
+    model.to(device).eval()
+    selected = stacked("selected") if all(o["selected"] is not None for o in outs) else None
+    history = [dict(row, member=i) for i, o in enumerate(outs) for row in o["history"]]
+    train_seconds = (max if parallel else sum)(float(o["train_seconds"]) for o in outs)
+    res = TrainResult(model, cfg, history, max(int(o["best_epoch"]) for o in outs), 0.0, train_seconds, 0.0,
+                      str(device), selected)
+    set_threads(cfg.num_threads)
+    ens = evaluate_ranker(res.ranker(device, before_refit=True), val_cases, protocols=(cfg.val_protocol,), ks=(10,),
+                          seed=cfg.seed)
+    res.best_val = ens[cfg.val_protocol]["NDCG@10"]
+    print(f"ensemble of {n}: validation {cfg.val_protocol} NDCG@10 {res.best_val:.4f} (members: "
+          + ", ".join(f"{float(o['best_val']):.4f}" for o in outs) + ")", file=sys.stderr, flush=True)
+    if cfg.knn_blend:
+        _attach_blend(res, split, val_cases)
+    res.wall_seconds = time.perf_counter() - t0
+    return res
