@@ -234,7 +234,8 @@ def cmd_bench(args) -> int:
 
     obj = run_bench([int(x) for x in args.items.split(",")], requests=args.requests,
                     concurrency=args.concurrency, candidates=args.candidates, hidden=args.hidden,
-                    history_len=args.history_len, device=args.device or "cpu", threads=args.threads)
+                    history_len=args.history_len, device=args.device or "cpu", threads=args.threads,
+                    ensemble=args.ensemble, knn_neighbours=args.knn_neighbours)
     _emit(obj)
     return 0
 
@@ -300,6 +301,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history-len", type=int, default=30)
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = half the cores)")
     p.add_argument("--device", default=None)
+    p.add_argument("--ensemble", type=int, default=1, help="members of the served model (the games preset: 2)")
+    p.add_argument("--knn-neighbours", type=int, default=0,
+                   help="add an item-kNN blend with this many (random) neighbours per item")
     p.set_defaults(func=cmd_bench)
 
     p = sub.add_parser("train-demo", help="train the demo shop's scorer from its interaction log")
