@@ -9,7 +9,7 @@ the model or the kNN.
 
 Usage (Amazon Games, about 25 minutes on 2 cores):
     PYTHONPATH=bot .venvs/actions/bin/python -m tools.seq_refit_probe ../shared/data/amazon-games/Video.txt \
-        --preset games --max-minutes 12 --variants 2x3e-4,3x3e-4,4x3e-4,2x6e-4,3x6e-4,2x1e-3
+        --preset games --max-minutes 12 --variants 2x3e-4,3x3e-4,4x3e-4,2x6e-4,3x6e-4,2x1e-3,4x6e-4,3x1e-3
 Prints one JSON object per variant.
 """
 from __future__ import annotations
