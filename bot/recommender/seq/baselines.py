@@ -32,7 +32,8 @@ class MostPopular:
 class ItemKNN:
     """Item-based k-nearest neighbours: cosine similarity of item columns in the user-item matrix
     (with shrinkage), ``k`` neighbours kept per item, a user's score = sum of similarities to their items
-    (disliked items excluded). ``with_validation`` also counts each user's validation item (never the test
+    (disliked items excluded), each weighted ``decay ** its distance from the newest history item`` (1.0 = all
+    equal). ``with_validation`` also counts each user's validation item (never the test
     item), for a model refitted on it."""
 
     name = "item-knn"
@@ -64,10 +65,10 @@ class ItemKNN:
         self.n = n
 
     @classmethod
-    def from_matrix(cls, S) -> "ItemKNN":
+    def from_matrix(cls, S, decay: float = 1.0) -> "ItemKNN":
         """An ItemKNN over a stored (n_items + 1, n_items + 1) similarity matrix."""
         knn = cls.__new__(cls)
-        knn.S, knn.n = S.tocsr(), S.shape[0]
+        knn.S, knn.n, knn.decay = S.tocsr(), S.shape[0], decay
         return knn
 
     @staticmethod
@@ -91,9 +92,6 @@ class ItemKNN:
         if not rows:
             return sp.csr_matrix(S.shape, dtype=np.float32)
         return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=S.shape)
-
-    #: weight of a history item = decay ** (its distance from the end of the history); 1.0 = all equal
-    decay: float = 1.0
 
     def history_weights(self, seq: np.ndarray, events: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
         """(items, weights) of a user's liked history items: disliked items left out, each item once, at the

@@ -46,9 +46,7 @@ def _random_knn(n_items: int, neighbours: int, rng: np.random.Generator):
     rows = np.repeat(np.arange(1, n), neighbours)
     cols = rng.integers(1, n, size=len(rows))
     S = sp.csr_matrix((rng.random(len(rows), dtype=np.float32) * 0.1, (rows, cols)), shape=(n, n))
-    knn = ItemKNN.from_matrix(S)
-    knn.decay = 0.9
-    return knn
+    return ItemKNN.from_matrix(S, decay=0.9)
 
 
 def _one_size(n_items: int, requests: int, concurrency: int, candidates: int, hidden: int, history_len: int,

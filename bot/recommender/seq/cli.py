@@ -19,7 +19,7 @@ REPO_ROOT = Path(__file__).resolve().parents[3]
 _SETTINGS = {  # flag -> (SeqConfig field, type)
     "--model": ("model", str), "--hidden": ("hidden", int), "--layers": ("layers", int),
     "--heads": ("heads", int), "--ffn-mult": ("ffn_mult", int), "--max-len": ("max_len", int),
-    "--positions": ("positions", str), "--ensemble": ("ensemble", int),
+    "--ensemble": ("ensemble", int),
     "--dropout": ("dropout", float), "--emb-dropout": ("emb_dropout", float),
     "--item-dropout": ("item_dropout", float), "--loss": ("loss", str), "--negatives": ("negatives", int),
     "--label-smoothing": ("label_smoothing", float), "--lr": ("lr", float),
@@ -60,16 +60,16 @@ def _config(args, preset_hint: str = "default") -> SeqConfig:
 
 
 def _preset_for(path: str, fmt: str = "auto") -> str:
-    """The recommended settings for a data set: MovieLens -> ``ml-100k``; SASRec's line format (Amazon,
-    Steam, ... files) -> ``sasrec`` (the settings tuned on Amazon Games); the project's CSV -> ``default``."""
-    p = Path(path)
-    s = str(path).lower()
-    if fmt == "movielens" or "100k" in s or "ml-" in s or "movielens" in s or p.is_dir() \
-            or p.name in ("u.data", "ratings.dat"):
+    """The recommended settings for a data set: MovieLens (by format or name) -> ``ml-100k``; SASRec's line
+    format (Amazon, Steam, ... files) -> ``sasrec`` (the settings tuned on Amazon Games); the project's CSV ->
+    ``default``."""
+    from .data import detect_format
+
+    fmt = detect_format(path) if fmt == "auto" else fmt
+    name = str(path).lower()
+    if fmt == "movielens" or "100k" in name or "ml-" in name or "movielens" in name:
         return "ml-100k"
-    if fmt == "sasrec" or (fmt == "auto" and p.suffix != ".csv"):
-        return "sasrec"
-    return "default"
+    return "sasrec" if fmt == "sasrec" else "default"
 
 
 def _emit(obj: Dict[str, Any]) -> None:
@@ -201,18 +201,13 @@ def _names(s: str) -> List[str]:
 
 
 def cmd_run(args) -> int:
-    from .train import TorchRanker, resolve_device
+    from .train import resolve_device
 
     data = _load(args.data, args.format)
     cfg = _config(args, _preset_for(args.data, args.format))
     split, res = _train(data, cfg, args.out, progress=not args.quiet)
     device = resolve_device(res.config.device)
-    rankers = [res.ranker(device)]  # what the checkpoint serves
-    if res.knn is not None:  # the same weights without the blend, for comparison
-        rankers.append(TorchRanker(res.model, res.config, device, res.config.model))
-    if res.selected_state is not None:  # the same run's model before the refit, for comparison
-        rankers.append(res.ranker(device, before_refit=True))
-    rankers += _baselines(split, _names(args.baselines))
+    rankers = res.rankers(device) + _baselines(split, _names(args.baselines))
     results = _evaluate_all(split, rankers, tuple(args.protocols.split(",")), args.test_users, args.eval_seed)
     extra = {"train_seconds": round(res.train_seconds, 1), "wall_seconds": round(res.wall_seconds, 1),
              "best_epoch": res.best_epoch, "epochs_run": len(res.history), "device": res.device,

@@ -21,7 +21,6 @@ class SeqConfig:
     heads: int = 1
     ffn_mult: int = 1  # feed-forward width = ffn_mult * hidden (SASRec uses 1, GPT-2 uses 4)
     max_len: int = 50
-    positions: str = "from_start"  # "from_start" or "from_end" (SASRec's left-aligned window: newest = last)
     dropout: float = 0.2  # residual / attention dropout inside the blocks
     emb_dropout: float = 0.2  # dropout on the summed input embeddings
     item_dropout: float = 0.0  # probability of replacing an input item by padding (regulariser)

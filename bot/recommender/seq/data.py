@@ -243,18 +243,24 @@ def _ts_key(ts) -> float:
     return dt.timestamp()
 
 
+def detect_format(path: str | os.PathLike) -> str:
+    """"movielens" (a folder, ``u.data``, ``ratings.dat`` or a ratings CSV), "csv" (the project's interaction
+    CSV, with an ``event`` column) or "sasrec" (anything else: ``user item`` lines)."""
+    p = Path(path)
+    if p.is_dir() or p.name in ("u.data", "ratings.dat"):
+        return "movielens"
+    if p.suffix == ".csv":
+        with open(p, encoding="utf-8") as fh:
+            header = fh.readline()
+        return "csv" if "event" in header else "movielens"
+    return "sasrec"
+
+
 def load_any(path: str | os.PathLike, fmt: str = "auto") -> SequenceData:
-    """Pick the loader by ``fmt`` ("sasrec", "movielens", "csv") or by the path."""
+    """Pick the loader by ``fmt`` ("sasrec", "movielens", "csv") or by the path (``detect_format``)."""
     p = Path(path)
     if fmt == "auto":
-        if p.is_dir() or p.name in ("u.data", "ratings.dat"):
-            fmt = "movielens"
-        elif p.suffix == ".csv":
-            with open(p, encoding="utf-8") as fh:
-                header = fh.readline()
-            fmt = "csv" if "event" in header else "movielens"
-        else:
-            fmt = "sasrec"
+        fmt = detect_format(p)
     if fmt == "sasrec":
         return load_sasrec_lines(p)
     if fmt == "movielens":

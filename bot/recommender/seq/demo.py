@@ -32,7 +32,7 @@ def train_demo(out: Union[str, Path], csv_path: Optional[Union[str, Path]] = Non
                max_minutes: float = 2.0, progress: bool = True, cfg: Optional[SeqConfig] = None,
                evaluate: bool = True) -> Dict[str, Any]:
     """Trains (unless ``if_missing`` and a checkpoint exists), writes the checkpoint, returns the figures."""
-    from .train import TorchRanker, resolve_device, train
+    from .train import resolve_device, train
 
     out = Path(out)
     if if_missing and checkpoint_exists(out):
@@ -55,10 +55,7 @@ def train_demo(out: Union[str, Path], csv_path: Optional[Union[str, Path]] = Non
 
         cases = EvalCases(split, "test", seed=0)
         device = resolve_device(res.config.device)
-        rankers = [res.ranker(device), MostPopular(split)]
-        if res.knn is not None:
-            rankers.insert(1, TorchRanker(res.model, res.config, device, res.config.model))
-        for r in rankers:
+        for r in res.rankers(device) + [MostPopular(split)]:
             m = evaluate_ranker(r, cases, protocols=("full",), ks=(10,))
             summary[f"{r.name} full NDCG@10"] = round(m["full"]["NDCG@10"], 4)
             summary[f"{r.name} full HR@10"] = round(m["full"]["HR@10"], 4)

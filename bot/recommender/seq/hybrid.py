@@ -81,6 +81,4 @@ def load_knn(path: Union[str, Path], decay: float = 1.0) -> Optional[ItemKNN]:
     t = load_file(str(p))
     shape = tuple(int(x) for x in t["shape"])
     S = sp.csr_matrix((t["data"], t["indices"], t["indptr"]), shape=shape)
-    knn = ItemKNN.from_matrix(S)
-    knn.decay = decay
-    return knn
+    return ItemKNN.from_matrix(S, decay)

@@ -82,22 +82,11 @@ class SASRec(nn.Module):
     def item_table(self) -> torch.Tensor:
         return self.emb.table()
 
-    def positions(self, items: torch.Tensor) -> torch.Tensor:
-        """Position ids of a right-padded batch. ``from_end`` numbers them as SASRec's left-padded window
-        does: a sequence's last item is always at ``max_len - 1``, so the model knows which position is
-        the newest and can learn what comes *now* (newer products), not only what follows what."""
-        B, W = items.shape
-        t = torch.arange(W, device=items.device).unsqueeze(0).expand(B, W)
-        if self.cfg.positions != "from_end":
-            return t
-        # last real index + 1 (item dropout can leave zeros inside a sequence)
-        n = ((items != 0).long() * (t + 1)).amax(dim=1, keepdim=True)
-        return (t + (self.cfg.max_len - n)).clamp(0, self.cfg.max_len - 1)
-
     def encode(self, items: torch.Tensor, events: Optional[torch.Tensor] = None) -> torch.Tensor:
         """(B, L) right-padded ids -> (B, L, H) hidden states; position t summarises items[:t+1]."""
         x = self.emb(items, events)
-        out = self.encoder(inputs_embeds=x, position_ids=self.positions(items), use_cache=False)
+        pos = torch.arange(items.shape[1], device=items.device).unsqueeze(0).expand_as(items)
+        out = self.encoder(inputs_embeds=x, position_ids=pos, use_cache=False)
         return out.last_hidden_state
 
     def user_vectors(self, items: torch.Tensor, events: Optional[torch.Tensor], lengths: torch.Tensor

@@ -28,7 +28,7 @@ import torch
 
 from .checkpoint import checkpoint_exists, load_checkpoint
 from .data import event_index
-from .hybrid import load_knn
+from .hybrid import KNN_FILE, load_knn
 from .train import pad_right, resolve_device, set_threads
 
 log = logging.getLogger(__name__)
@@ -218,7 +218,7 @@ def load_scorer(path: Union[str, Path, None] = None, device: str = "auto",
                     "baseline ranker", p, exc)
         return None
     if cfg.knn_weight and knn is None:
-        log.warning("sequence scorer: %s has no %s; scoring with the transformer alone", p, "knn.safetensors")
+        log.warning("sequence scorer: %s has no %s; scoring with the transformer alone", p, KNN_FILE)
     log.info("sequence scorer: loaded %s (%s, %d items, hidden %d%s) on %s", p, cfg.model, cfg.n_items,
              cfg.hidden, f", item-kNN blend x{cfg.knn_weight:g}" if knn is not None else "", dev)
     return SequenceScorer(model, cfg, item_ids, dev, meta, batching=batching, knn=knn)

@@ -129,6 +129,17 @@ class TrainResult:
             return base
         return HybridRanker(base, knn, self.config.knn_weight, f"{name}+item-knn{suffix}")
 
+    def rankers(self, device: Optional[torch.device] = None) -> list:
+        """The served ranker first, then for comparison in the same evaluation: the same weights without
+        the kNN term (when blended) and the model chosen before the refit (when refitted)."""
+        device = device or resolve_device(self.config.device)
+        out = [self.ranker(device)]
+        if self.knn is not None:
+            out.append(TorchRanker(self.model, self.config, device, self.config.model))
+        if self.selected_state is not None:
+            out.append(self.ranker(device, before_refit=True))
+        return out
+
 
 def _batches(lengths: np.ndarray, batch_size: int, rng: np.random.Generator) -> List[np.ndarray]:
     """Length-bucketed batches in random order (less padding, same sampling distribution)."""
@@ -252,7 +263,6 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
         val_cases = EvalCases(split, "valid", seed=cfg.seed, max_users=cfg.val_users)
     if cfg.ensemble > 1:
         return _train_ensemble(split, cfg, progress, val_cases, text_table)
-    blend = cfg.knn_blend
     set_threads(cfg.num_threads)
     seed_everything(cfg.seed)
     device = resolve_device(cfg.device)
@@ -337,7 +347,7 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
         history += _refit(model, opt, params, split, cfg, rng, gen, device, mask_id, progress)
     train_seconds = time.perf_counter() - t_start - eval_seconds
     res = TrainResult(model, cfg, history, best_epoch, best_val, train_seconds, 0.0, str(device), selected)
-    if blend:
+    if cfg.knn_blend:
         _attach_blend(res, split, val_cases)
     res.wall_seconds = time.perf_counter() - t_start
     return res
@@ -377,7 +387,7 @@ def _member_job(split: Split, cfg: SeqConfig, progress: bool, val_cases: EvalCas
     return {"state": as_numpy(res.model.state_dict()),
             "selected": as_numpy(res.selected_state) if res.selected_state is not None else None,
             "history": res.history, "best_epoch": res.best_epoch, "best_val": res.best_val,
-            "train_seconds": res.train_seconds, "device": res.device}
+            "train_seconds": res.train_seconds}
 
 
 def _train_ensemble(split: Split, cfg: SeqConfig, progress: bool, val_cases: EvalCases, text_table) -> TrainResult:
@@ -417,12 +427,14 @@ def _train_ensemble(split: Split, cfg: SeqConfig, progress: bool, val_cases: Eva
     res = TrainResult(model, cfg, history, max(int(o["best_epoch"]) for o in outs), 0.0, train_seconds, 0.0,
                       str(device), selected)
     set_threads(cfg.num_threads)
-    ens = evaluate_ranker(res.ranker(device, before_refit=True), val_cases, protocols=(cfg.val_protocol,), ks=(10,),
-                          seed=cfg.seed)
-    res.best_val = ens[cfg.val_protocol]["NDCG@10"]
+    if cfg.knn_blend:  # its weight grid evaluates the ensemble alone too (weight 0)
+        _attach_blend(res, split, val_cases)
+        alone = next(r for r in res.history if r.get("knn_weight") == 0.0)
+        res.best_val = alone[f"val_{cfg.val_protocol}_NDCG@10"]
+    else:
+        res.best_val = evaluate_ranker(res.ranker(device, before_refit=True), val_cases, protocols=(cfg.val_protocol,),
+                                       ks=(10,), seed=cfg.seed)[cfg.val_protocol]["NDCG@10"]
     print(f"ensemble of {n}: validation {cfg.val_protocol} NDCG@10 {res.best_val:.4f} (members: "
           + ", ".join(f"{float(o['best_val']):.4f}" for o in outs) + ")", file=sys.stderr, flush=True)
-    if cfg.knn_blend:
-        _attach_blend(res, split, val_cases)
     res.wall_seconds = time.perf_counter() - t0
     return res
