@@ -42,11 +42,13 @@ def without_test_items(data: SequenceData) -> SequenceData:
     return shifted
 
 
-def parse_variants(text: str) -> List[Tuple[int, float]]:
+def parse_variants(text: str) -> List[Tuple[int, float, str]]:
+    """``"3x1e-3,4x2e-3cos"`` -> [(3, 0.001, "constant"), (4, 0.002, "cosine")]."""
     out = []
     for part in text.split(","):
         epochs, lr = part.split("x")
-        out.append((int(epochs), float(lr)))
+        schedule = "cosine" if lr.endswith("cos") else "constant"
+        out.append((int(epochs), float(lr.removesuffix("cos")), schedule))
     return out
 
 
@@ -82,13 +84,15 @@ def main(argv=None) -> int:
         report(model, cfg, "no refit")
         report(model, cfg, "no refit", knn_train)
         weights, moments = copy.deepcopy(model.state_dict()), copy.deepcopy(opt.state_dict())
-        for epochs, lr in variants:
+        for epochs, lr, schedule in variants:
             model.load_state_dict(weights)
             opt.load_state_dict(moments)
-            plain_refit(model, opt, params, split_, cfg.updated(refit_epochs=epochs, refit_lr=lr),
+            plain_refit(model, opt, params, split_,
+                        cfg.updated(refit_epochs=epochs, refit_lr=lr, refit_schedule=schedule),
                         np.random.default_rng(1), torch.Generator().manual_seed(1), device, mask_id, False)
-            report(model, cfg, f"refit {epochs}x{lr:g}")
-            report(model, cfg, f"refit {epochs}x{lr:g}", knn_valid)
+            label = f"refit {epochs}x{lr:g}" + (" cosine" if schedule == "cosine" else "")
+            report(model, cfg, label)
+            report(model, cfg, label, knn_valid)
         model.load_state_dict(weights)
         return []
 

@@ -151,6 +151,19 @@ def test_refit_trains_on_validation_items_but_never_the_test_item():
     assert changed, "the refit updates the weights chosen on validation"
 
 
+def test_refit_learning_rate_is_constant_or_decays_to_two_percent():
+    from recommender.seq.train import _refit_lr
+
+    constant = TINY.updated(refit_lr=2e-3)
+    assert [_refit_lr(constant, s, 10) for s in (0, 5, 10)] == [2e-3] * 3
+    cosine = TINY.updated(refit_lr=2e-3, refit_schedule="cosine")
+    lrs = [_refit_lr(cosine, s, 10) for s in range(11)]
+    assert lrs[0] == pytest.approx(2e-3) and lrs[-1] == pytest.approx(4e-5)
+    assert all(a > b for a, b in zip(lrs, lrs[1:])), "the cosine refit rate only falls"
+    with pytest.raises(ValueError, match="refit schedule"):
+        _refit_lr(TINY.updated(refit_schedule="linear"), 0, 10)
+
+
 def test_fused_cross_entropy_matches_the_plain_loss():
     from recommender.seq.fused_ce import fused_softmax_ce
 

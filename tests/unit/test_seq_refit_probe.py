@@ -19,4 +19,20 @@ def test_shifted_split_tests_on_validation_items_and_never_sees_test_items():
 
 
 def test_variants_parse():
-    assert parse_variants("2x3e-4,3x6e-4") == [(2, 3e-4), (3, 6e-4)]
+    assert parse_variants("2x3e-4,3x6e-4,4x2e-3cos") == [(2, 3e-4, "constant"), (3, 6e-4, "constant"),
+                                                       (4, 2e-3, "cosine")]
+
+
+def test_shifted_line_file_reloads_as_the_shifted_split(tmp_path):
+    from recommender.seq.data import load_sasrec_lines
+    from tools.seq_shifted_split import write_lines
+
+    path = tmp_path / "shifted.txt"
+    (tmp_path / "full.txt").write_text("".join(f"{u} {i}\n" for u in (1, 2) for i in (10, 11, 12, 13)) + "3 10\n3 11\n")
+    full = load_sasrec_lines(tmp_path / "full.txt")
+    assert write_lines(without_test_items(full), str(path)) == 3 + 3 + 2
+    text = path.read_text()
+    assert "1 13\n" not in text and "2 13\n" not in text, "evaluated users lose their last (test) item"
+    assert text.endswith("3 10\n3 11\n"), "a user too short to be evaluated keeps every item"
+    ids = lambda data: [[data.item_ids[int(i) - 1] for i in seq] for seq in data.items]  # noqa: E731
+    assert ids(load_sasrec_lines(path)) == ids(without_test_items(full))

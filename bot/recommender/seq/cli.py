@@ -29,7 +29,7 @@ _SETTINGS = {  # flag -> (SeqConfig field, type)
     "--val-users": ("val_users", int), "--eval-every": ("eval_every", int), "--seed": ("seed", int),
     "--refit-epochs": ("refit_epochs", int),
     "--knn-neighbours": ("knn_neighbours", int), "--knn-shrink": ("knn_shrink", float),
-    "--knn-decay": ("knn_decay", float), "--refit-lr": ("refit_lr", float), "--device": ("device", str), "--threads": ("num_threads", int), "--bert-mask-prob": ("bert_mask_prob", float),
+    "--knn-decay": ("knn_decay", float), "--refit-lr": ("refit_lr", float), "--refit-schedule": ("refit_schedule", str), "--device": ("device", str), "--threads": ("num_threads", int), "--bert-mask-prob": ("bert_mask_prob", float),
 }
 
 

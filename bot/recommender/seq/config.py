@@ -48,6 +48,7 @@ class SeqConfig:
     patience: int = 10  # epochs without validation NDCG@10 improvement before stopping
     refit_epochs: int = 0  # after model selection, epochs on train + validation items (never the test item)
     refit_lr: float = 2e-4  # learning rate of those epochs
+    refit_schedule: str = "constant"  # "constant", or "cosine": from refit_lr down to 2% of it over the refit
     max_minutes: float = 0.0  # wall-clock training budget (0 = none)
     val_protocol: str = "full"  # early stopping on "full" or "sampled" validation NDCG@10
     val_users: int = 0  # validate on at most this many users (0 = all)

@@ -226,6 +226,16 @@ def _step(model, opt, params, cfg: SeqConfig, batch, lr: float, gen: torch.Gener
     return float(loss.detach())
 
 
+def _refit_lr(cfg: SeqConfig, step: int, total_steps: int) -> float:
+    """The refit's learning rate at ``step``: constant, or cosine-decayed to 2% of ``refit_lr``."""
+    if cfg.refit_schedule == "constant":
+        return cfg.refit_lr
+    if cfg.refit_schedule == "cosine":
+        frac = min(step / max(total_steps, 1), 1.0)
+        return cfg.refit_lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
+    raise ValueError(f"unknown refit schedule {cfg.refit_schedule!r}")
+
+
 def _refit(model, opt, params, split: Split, cfg: SeqConfig, rng, gen, device, mask_id: int, progress: bool
            ) -> List[Dict[str, float]]:
     """``cfg.refit_epochs`` more epochs on the training prefixes extended by each user's validation item,
@@ -235,15 +245,17 @@ def _refit(model, opt, params, split: Split, cfg: SeqConfig, rng, gen, device, m
 
     seqs = train_sequences(split, with_validation=True)
     lengths = np.array([len(s[0]) for s in seqs])
-    rows = []
+    total_steps = cfg.refit_epochs * math.ceil(len(seqs) / cfg.batch_size)
+    rows, step = [], 0
     for epoch in range(1, cfg.refit_epochs + 1):
         model.train()
         t0, total, count = time.perf_counter(), 0.0, 0
         for idx in tqdm(_batches(lengths, cfg.batch_size, rng), desc=f"refit {epoch}", leave=False,
                         disable=not progress, mininterval=1.0, file=sys.stderr):
-            total += _step(model, opt, params, cfg, _make_batch(seqs, idx, cfg, rng, mask_id), cfg.refit_lr, gen,
-                           device)
+            lr = _refit_lr(cfg, step, total_steps)
+            total += _step(model, opt, params, cfg, _make_batch(seqs, idx, cfg, rng, mask_id), lr, gen, device)
             count += 1
+            step += 1
         rows.append({"refit_epoch": epoch, "loss": total / max(count, 1), "epoch_seconds": time.perf_counter() - t0})
         print(" ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in rows[-1].items()),
               file=sys.stderr, flush=True)
