@@ -15,5 +15,5 @@ fi
 if [[ "$what" == bench || "$what" == all ]]; then
   run bench --items 10000,100000,1000000 --requests 200
   run bench --items 10000,100000,1000000 --requests 200 --candidates 500
-  run bench --items 10000,100000 --requests 200 --candidates 500 --ensemble 2 --knn-neighbours 200
+  run bench --items 10000,100000 --requests 200 --candidates 500 --ensemble 3 --knn-neighbours 200
 fi
