@@ -4,8 +4,9 @@ For each catalogue size a SASRec with the recommended shape (random weights: lat
 training) is wrapped in ``SequenceScorer``; one request = a history of ``history_len`` (item, event) pairs
 + the candidate ids (the whole catalogue by default, the worst case; ``candidates`` for a typical
 constraint-filtered set). ``ensemble`` and ``knn_neighbours`` give the served shape of the tuned preset (three
-members, an item-kNN blend over a random similarity matrix with that many neighbours per item). Reports p50/p99 of single in-process requests, the throughput of
-``concurrency`` threads calling ``score`` (with and without micro-batching) and the process's memory.
+members, an item-kNN blend over a random similarity matrix with that many neighbours per item). Reports p50/p99
+of single in-process requests, the throughput of ``concurrency`` threads calling ``score`` (with and without
+micro-batching) and the process's memory.
 """
 from __future__ import annotations
 

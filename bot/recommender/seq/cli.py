@@ -29,7 +29,9 @@ _SETTINGS = {  # flag -> (SeqConfig field, type)
     "--val-users": ("val_users", int), "--eval-every": ("eval_every", int), "--seed": ("seed", int),
     "--refit-epochs": ("refit_epochs", int),
     "--knn-neighbours": ("knn_neighbours", int), "--knn-shrink": ("knn_shrink", float),
-    "--knn-decay": ("knn_decay", float), "--refit-lr": ("refit_lr", float), "--refit-schedule": ("refit_schedule", str), "--device": ("device", str), "--threads": ("num_threads", int), "--bert-mask-prob": ("bert_mask_prob", float),
+    "--knn-decay": ("knn_decay", float), "--refit-lr": ("refit_lr", float),
+    "--refit-schedule": ("refit_schedule", str), "--device": ("device", str), "--threads": ("num_threads", int),
+    "--bert-mask-prob": ("bert_mask_prob", float),
 }
 
 
@@ -296,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history-len", type=int, default=30)
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = half the cores)")
     p.add_argument("--device", default=None)
-    p.add_argument("--ensemble", type=int, default=1, help="members of the served model (the games preset: 2)")
+    p.add_argument("--ensemble", type=int, default=1, help="members of the served model (the games preset: 3)")
     p.add_argument("--knn-neighbours", type=int, default=0,
                    help="add an item-kNN blend with this many (random) neighbours per item")
     p.set_defaults(func=cmd_bench)

@@ -226,13 +226,17 @@ def _step(model, opt, params, cfg: SeqConfig, batch, lr: float, gen: torch.Gener
     return float(loss.detach())
 
 
+def _cosine_lr(base: float, frac: float) -> float:
+    """``base`` decayed along a half cosine to 2% of it as ``frac`` goes from 0 to 1 (training and refit)."""
+    return base * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0))))
+
+
 def _refit_lr(cfg: SeqConfig, step: int, total_steps: int) -> float:
     """The refit's learning rate at ``step``: constant, or cosine-decayed to 2% of ``refit_lr``."""
     if cfg.refit_schedule == "constant":
         return cfg.refit_lr
     if cfg.refit_schedule == "cosine":
-        frac = min(step / max(total_steps, 1), 1.0)
-        return cfg.refit_lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * frac)))
+        return _cosine_lr(cfg.refit_lr, step / max(total_steps, 1))
     raise ValueError(f"unknown refit schedule {cfg.refit_schedule!r}")
 
 
@@ -319,7 +323,7 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
             if cfg.warmup_steps and step < cfg.warmup_steps:
                 lr = cfg.lr * (step + 1) / cfg.warmup_steps
             elif cfg.schedule == "cosine":
-                lr = cfg.lr * (0.02 + 0.98 * 0.5 * (1 + math.cos(math.pi * min(frac, 1.0))))
+                lr = _cosine_lr(cfg.lr, frac)
             total += _step(model, opt, params, cfg, _make_batch(seqs, idx, cfg, rng, mask_id), lr, gen, device)
             step += 1
             count += 1
