@@ -1,5 +1,4 @@
 """Data loaders, id mapping and the leave-one-out split of the sequential scorer."""
-import numpy as np
 import pytest
 
 pytest.importorskip("torch")
@@ -83,3 +82,57 @@ def test_split_skips_non_positive_targets():
             for t, (it, ev) in enumerate([("a", "view"), ("b", "view"), ("c", "purchase"), ("d", "dislike")])]
     s = leave_one_out(from_interaction_rows(rows))
     assert s.test_pos.tolist() == [2] and s.valid_pos.tolist() == [1]
+
+
+def test_one_line_per_user_is_detected_and_every_item_is_read(tmp_path):
+    """ICLRec's Amazon files: `user item item ...`; the loader used to keep only the first item of each line."""
+    from recommender.seq.data import detect_format, detect_line_layout
+
+    p = tmp_path / "Toys.txt"
+    p.write_text("1 1 2 3 4 5\n2 4 5 6\n10 7 4\n3 9\n")
+    assert detect_line_layout(p) == "user-lines" and detect_format(p) == "user-lines"
+    d = load_any(p)
+    assert d.source_format == "user-lines"
+    assert d.users == ["1", "2", "3", "10"]
+    assert d.n_interactions == 5 + 3 + 2 + 1, "every item of every line"
+    assert d.item_ids == [str(i) for i in (1, 2, 3, 4, 5, 6, 7, 9)]
+    assert [d.item_ids[i - 1] for i in d.items[d.users.index("10")]] == ["7", "4"], "time order kept"
+    split = leave_one_out(d)
+    assert split.eval_users("test").tolist() == [0, 1], "users with 3+ items are evaluated on their last"
+    assert "user-lines" in d.summary()
+
+
+def test_pair_lines_still_read_as_sasrec(tmp_path):
+    from recommender.seq.data import detect_line_layout
+
+    p = tmp_path / "Video.txt"
+    p.write_text("1 5\n1 3\n2 3\n")
+    assert detect_line_layout(p) == "sasrec" and load_any(p).n_interactions == 3
+
+
+def test_ambiguous_or_mismatched_line_files_are_refused_not_misread(tmp_path):
+    from recommender.seq.data import LineFormatError, load_item_lines
+
+    wide_and_repeated = tmp_path / "ts.txt"  # `user item timestamp`? never read it as items
+    wide_and_repeated.write_text("1 5 100\n1 6 200\n")
+    with pytest.raises(LineFormatError, match="line 1 has 3 fields"):
+        load_any(wide_and_repeated)
+    per_user = tmp_path / "u.txt"
+    per_user.write_text("1 5 6 7\n")
+    with pytest.raises(LineFormatError, match="line 1 has 4 fields"):
+        load_any(per_user, "sasrec")
+    pairs = tmp_path / "p.txt"
+    pairs.write_text("1 5\n1 6\n")
+    with pytest.raises(LineFormatError, match="second line"):
+        load_item_lines(pairs, "user-lines")
+
+
+def test_user_line_without_items_is_reported(tmp_path, caplog):
+    import logging
+
+    p = tmp_path / "u.txt"
+    p.write_text("1 5 6 7\n2\n3 5 6\n")
+    with caplog.at_level(logging.WARNING):
+        d = load_any(p)
+    assert d.users == ["1", "3"] and d.n_interactions == 5
+    assert "1 user line(s) without items" in caplog.text

@@ -6,10 +6,10 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("safetensors")
 
-from recommender.seq.checkpoint import load_checkpoint, save_checkpoint
+from recommender.scoring.checkpoint import load_checkpoint, save_checkpoint
 from recommender.seq.data import leave_one_out
-from recommender.seq.model import Ensemble
-from recommender.seq.scorer import load_scorer
+from recommender.scoring.model import Ensemble
+from recommender.scoring.scorer import load_scorer
 from recommender.seq.train import TorchRanker, train
 
 from tests.unit.test_seq_model import TINY, cyclic_data

@@ -8,11 +8,12 @@ pytest.importorskip("safetensors")
 sp = pytest.importorskip("scipy.sparse")
 
 from recommender.seq.baselines import ItemKNN
-from recommender.seq.checkpoint import save_checkpoint
+from recommender.scoring.checkpoint import save_checkpoint
 from recommender.seq.data import EVENT_INDEX, from_interaction_rows, leave_one_out
 from recommender.seq.evaluate import EvalCases, evaluate_ranker
-from recommender.seq.hybrid import KNN_FILE, HybridRanker, choose_weight, load_knn
-from recommender.seq.scorer import load_scorer
+from recommender.scoring.knn import KNN_FILE, load_knn
+from recommender.seq.hybrid import HybridRanker, choose_weight
+from recommender.scoring.scorer import load_scorer
 from recommender.seq.train import TorchRanker, train
 
 from tests.unit.test_seq_model import N_ITEMS, TINY, cyclic_data

@@ -9,11 +9,11 @@ pytest.importorskip("transformers")
 pytest.importorskip("safetensors")
 
 from recommender.seq.baselines import ItemKNN, MostPopular
-from recommender.seq.checkpoint import load_checkpoint, save_checkpoint
-from recommender.seq.config import SeqConfig
+from recommender.scoring.checkpoint import load_checkpoint, save_checkpoint
+from recommender.scoring.config import SeqConfig
 from recommender.seq.data import from_interaction_rows, leave_one_out
 from recommender.seq.evaluate import EvalCases, evaluate_ranker
-from recommender.seq.scorer import LOW_SCORE, SequenceScorer, load_scorer
+from recommender.scoring.scorer import LOW_SCORE, SequenceScorer, load_scorer
 from recommender.seq.train import TorchRanker, train
 
 N_ITEMS = 24

@@ -3,7 +3,7 @@ import numpy as np
 
 from recommender.seq.data import leave_one_out
 from tests.unit.test_seq_model import cyclic_data
-from tools.seq_refit_probe import parse_variants, without_test_items
+from research.seq_refit_probe import parse_variants, without_test_items
 
 
 def test_shifted_split_tests_on_validation_items_and_never_sees_test_items():
@@ -25,7 +25,7 @@ def test_variants_parse():
 
 def test_shifted_line_file_reloads_as_the_shifted_split(tmp_path):
     from recommender.seq.data import load_sasrec_lines
-    from tools.seq_shifted_split import write_lines
+    from research.seq_shifted_split import write_lines
 
     path = tmp_path / "shifted.txt"
     (tmp_path / "full.txt").write_text("".join(f"{u} {i}\n" for u in (1, 2) for i in (10, 11, 12, 13)) + "3 10\n3 11\n")
@@ -36,3 +36,16 @@ def test_shifted_line_file_reloads_as_the_shifted_split(tmp_path):
     assert text.endswith("3 10\n3 11\n"), "a user too short to be evaluated keeps every item"
     ids = lambda data: [[data.item_ids[int(i) - 1] for i in seq] for seq in data.items]  # noqa: E731
     assert ids(load_sasrec_lines(path)) == ids(without_test_items(full))
+
+
+def test_refit_is_public_and_starts_from_the_trained_state():
+    """The probe's refits go through ``train.refit`` (no private function patched)."""
+    from recommender.seq.train import refit, train
+    from tests.unit.test_seq_model import TINY
+
+    split = leave_one_out(cyclic_data(n_users=30))
+    res = train(split, TINY.updated(epochs=1), progress=False)
+    before = {k: v.clone() for k, v in res.model.state_dict().items()}
+    rows = refit(res, split, res.config.updated(refit_epochs=2, refit_lr=1e-3))
+    assert [r["refit_epoch"] for r in rows] == [1, 2]
+    assert any(not np.array_equal(before[k].numpy(), v.numpy()) for k, v in res.model.state_dict().items())

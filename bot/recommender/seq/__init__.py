@@ -1,5 +1,7 @@
-"""Sequence-aware transformer scorer (SASRec / BERT4Rec on Hugging Face model classes).
+"""Training, evaluation and benchmarks of the transformer scorer (SASRec / BERT4Rec on Hugging Face model
+classes): data loaders, the settings chooser, the time budget, the shop's retraining loop.
 
-Serving: ``from recommender.seq.scorer import SequenceScorer, load_scorer``.
-CLI: ``python -m recommender.seq train|evaluate|run|download|bench|train-demo`` (see docs/scorer.md).
+Serving is ``recommender.scoring`` (which never imports this package).
+CLI: ``python -m recommender.seq settings|run|train|evaluate|retrain|train-demo|download|bench``
+(see docs/scorer.md).
 """

@@ -5,14 +5,13 @@ input sequences (column 0 = padding, ignored).
 """
 from __future__ import annotations
 
-from typing import List, Optional, Sequence, Tuple
+from typing import Optional, Sequence
 
 import numpy as np
 
-from .data import EVENT_INDEX, NEGATIVE_EVENTS, Split
+from recommender.scoring.knn import ItemSimilarity
 
-#: Event indices whose items never count as a user's liked items (dislikes)
-NEGATIVE_EVENT_IDS = np.array(sorted(EVENT_INDEX[e] for e in NEGATIVE_EVENTS), dtype=np.int64)
+from .data import Split
 
 
 class MostPopular:
@@ -29,7 +28,7 @@ class MostPopular:
         return np.tile(self.counts.astype(np.float32), (len(items), 1))
 
 
-class ItemKNN:
+class ItemKNN(ItemSimilarity):
     """Item-based k-nearest neighbours: cosine similarity of item columns in the user-item matrix
     (with shrinkage), ``k`` neighbours kept per item, a user's score = sum of similarities to their items
     (disliked items excluded), each weighted ``decay ** its distance from the newest history item`` (1.0 = all
@@ -42,7 +41,6 @@ class ItemKNN:
                  decay: float = 1.0):
         import scipy.sparse as sp
 
-        self.decay = decay
         d = split.data
         rows, cols = [], []
         for u in range(d.n_users):
@@ -61,15 +59,7 @@ class ItemKNN:
         coo = C.tocoo()
         sim = coo.data / (norms[coo.row] * norms[coo.col] + shrink)
         S = sp.csr_matrix((sim.astype(np.float32), (coo.row, coo.col)), shape=(n, n))
-        self.S = self._top_k(S, k)
-        self.n = n
-
-    @classmethod
-    def from_matrix(cls, S, decay: float = 1.0) -> "ItemKNN":
-        """An ItemKNN over a stored (n_items + 1, n_items + 1) similarity matrix."""
-        knn = cls.__new__(cls)
-        knn.S, knn.n, knn.decay = S.tocsr(), S.shape[0], decay
-        return knn
+        super().__init__(self._top_k(S, k), decay)
 
     @staticmethod
     def _top_k(S, k: int):
@@ -92,39 +82,3 @@ class ItemKNN:
         if not rows:
             return sp.csr_matrix(S.shape, dtype=np.float32)
         return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=S.shape)
-
-    def history_weights(self, seq: np.ndarray, events: Optional[np.ndarray] = None) -> Tuple[np.ndarray, np.ndarray]:
-        """(items, weights) of a user's liked history items: disliked items left out, each item once, at the
-        weight of its latest occurrence."""
-        seq = np.asarray(seq)
-        age = np.arange(len(seq) - 1, -1, -1)
-        keep = seq > 0
-        if events is not None and len(NEGATIVE_EVENT_IDS):
-            keep &= ~np.isin(np.asarray(events), NEGATIVE_EVENT_IDS)
-        seq, age = seq[keep], age[keep]
-        its, first_from_end = np.unique(seq[::-1], return_index=True)
-        return its, (self.decay ** age[::-1][first_from_end]).astype(np.float32)
-
-    def score_batch(self, items: Sequence[np.ndarray], events: Optional[Sequence[np.ndarray]] = None) -> np.ndarray:
-        import scipy.sparse as sp
-
-        rows: List[np.ndarray] = []
-        cols: List[np.ndarray] = []
-        vals: List[np.ndarray] = []
-        for b, seq in enumerate(items):
-            its, w = self.history_weights(seq, None if events is None else events[b])
-            rows.append(np.full(len(its), b))
-            cols.append(its)
-            vals.append(w)
-        H = sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                          shape=(len(items), self.n))
-        return np.asarray((H @ self.S).todense(), dtype=np.float32)
-
-    def candidate_scores(self, history: np.ndarray, candidates: np.ndarray,
-                         events: Optional[np.ndarray] = None) -> np.ndarray:
-        """Weighted sum of similarities between the liked history items and each candidate index."""
-        its, w = self.history_weights(history, events)
-        if not len(its):
-            return np.zeros(len(candidates), dtype=np.float32)
-        row = np.asarray(self.S[its].T @ w).ravel()
-        return row[candidates].astype(np.float32)

@@ -20,10 +20,12 @@ from typing import Dict, List
 import numpy as np
 import torch
 
-from .config import SeqConfig
-from .data import EVENT_VOCAB
-from .model import build_model
-from .scorer import SequenceScorer
+from recommender.scoring.config import SeqConfig
+from recommender.scoring.device import set_threads
+from recommender.scoring.events import EVENT_VOCAB
+from recommender.scoring.knn import ItemSimilarity
+from recommender.scoring.model import build_model
+from recommender.scoring.scorer import SequenceScorer
 
 
 def _rss_mb() -> float:
@@ -41,13 +43,11 @@ def _random_knn(n_items: int, neighbours: int, rng: np.random.Generator):
     """An item-kNN over a random similarity matrix: ``neighbours`` entries per item."""
     import scipy.sparse as sp
 
-    from .baselines import ItemKNN
-
     n = n_items + 1
     rows = np.repeat(np.arange(1, n), neighbours)
     cols = rng.integers(1, n, size=len(rows))
     S = sp.csr_matrix((rng.random(len(rows), dtype=np.float32) * 0.1, (rows, cols)), shape=(n, n))
-    return ItemKNN.from_matrix(S, decay=0.9)
+    return ItemSimilarity(S, decay=0.9)
 
 
 def _one_size(n_items: int, requests: int, concurrency: int, candidates: int, hidden: int, history_len: int,
@@ -112,8 +112,6 @@ def _one_size(n_items: int, requests: int, concurrency: int, candidates: int, hi
 def run_bench(sizes: List[int], requests: int = 300, concurrency: int = 16, candidates: int = 0, hidden: int = 64,
               history_len: int = 30, device: str = "cpu", threads: int = 0, ensemble: int = 1,
               knn_neighbours: int = 0) -> Dict[str, object]:
-    from .train import set_threads
-
     set_threads(threads)
     results = []
     for n in sizes:

@@ -1,20 +1,27 @@
-"""``python -m recommender.seq train|evaluate|run|download|bench|train-demo``.
+"""``python -m recommender.seq settings|run|train|evaluate|retrain|train-demo|download|bench``.
 
 Progress and logs go to stderr; the last line of stdout is always one JSON object with the figures.
+Settings are chosen from the data's shape and the hardware (``recipe.py``); any setting flag overrides its
+choice. ``--max-minutes`` is the budget of the whole command (training, refit, blend, evaluation).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import logging
+import math
 import sys
 import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
-from .config import PRESETS, SeqConfig
+from recommender.scoring.config import SeqConfig
+
+from .budget import RunBudget
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
+#: the whole-run budget of ``run``, ``train`` and ``retrain`` when ``--max-minutes`` is not given
+DEFAULT_MINUTES = 20.0
 
 _SETTINGS = {  # flag -> (SeqConfig field, type)
     "--model": ("model", str), "--hidden": ("hidden", int), "--layers": ("layers", int),
@@ -25,7 +32,7 @@ _SETTINGS = {  # flag -> (SeqConfig field, type)
     "--label-smoothing": ("label_smoothing", float), "--lr": ("lr", float),
     "--weight-decay": ("weight_decay", float), "--batch-size": ("batch_size", int), "--epochs": ("epochs", int),
     "--warmup-steps": ("warmup_steps", int), "--schedule": ("schedule", str), "--patience": ("patience", int),
-    "--max-minutes": ("max_minutes", float), "--val-protocol": ("val_protocol", str),
+    "--val-protocol": ("val_protocol", str),
     "--val-users": ("val_users", int), "--eval-every": ("eval_every", int), "--seed": ("seed", int),
     "--refit-epochs": ("refit_epochs", int),
     "--knn-neighbours": ("knn_neighbours", int), "--knn-shrink": ("knn_shrink", float),
@@ -35,9 +42,10 @@ _SETTINGS = {  # flag -> (SeqConfig field, type)
 }
 
 
-def _add_settings(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--preset", default=None, help=f"recommended settings: {', '.join(PRESETS)}")
-    p.add_argument("--config", default=None, help="a config.json to start from")
+def _add_settings(p: argparse.ArgumentParser, minutes: float = DEFAULT_MINUTES) -> None:
+    p.add_argument("--config", default=None, help="a config.json to start from instead of the chosen settings")
+    p.add_argument("--max-minutes", type=float, default=minutes,
+                   help=f"time budget of the whole command in minutes (default {minutes:g}; 0 = none)")
     p.add_argument("--no-events", action="store_true", help="no event-type embedding")
     p.add_argument("--no-amp", action="store_true", help="no mixed precision on CUDA")
     p.add_argument("--knn-blend", dest="knn_blend", action="store_true", default=None,
@@ -47,31 +55,34 @@ def _add_settings(p: argparse.ArgumentParser) -> None:
         p.add_argument(flag, dest=name, type=typ, default=None)
 
 
-def _config(args, preset_hint: str = "default") -> SeqConfig:
-    cfg = SeqConfig.from_json(args.config) if args.config else SeqConfig()
-    preset = args.preset or preset_hint
-    cfg = cfg.updated(**PRESETS.get(preset, {}))
-    cfg = cfg.updated(**{name: getattr(args, name) for _, (name, _) in _SETTINGS.items()})
-    if args.no_events:
-        cfg = cfg.updated(use_events=False)
-    if args.no_amp:
-        cfg = cfg.updated(amp=False)
-    if args.knn_blend is not None:
-        cfg = cfg.updated(knn_blend=args.knn_blend)
-    return cfg
+def _flag_overrides(args) -> Dict[str, Any]:
+    out = {name: getattr(args, name) for _, (name, _) in _SETTINGS.items() if getattr(args, name, None) is not None}
+    if getattr(args, "no_events", False):
+        out["use_events"] = False
+    if getattr(args, "no_amp", False):
+        out["amp"] = False
+    if getattr(args, "knn_blend", None) is not None:
+        out["knn_blend"] = args.knn_blend
+    return out
 
 
-def _preset_for(path: str, fmt: str = "auto") -> str:
-    """The recommended settings for a data set: MovieLens (by format or name) -> ``ml-100k``; SASRec's line
-    format (Amazon, Steam, ... files) -> ``sasrec`` (the settings tuned on Amazon Games); the project's CSV ->
-    ``default``."""
-    from .data import detect_format
+def _config(args, data, budget: RunBudget, primary: str = "sampled") -> SeqConfig:
+    """The chosen settings for ``data`` on this hardware (printed with their reasons), then the flags."""
+    from .recipe import DataShape, Hardware, choose_settings
 
-    fmt = detect_format(path) if fmt == "auto" else fmt
-    name = str(path).lower()
-    if fmt == "movielens" or "100k" in name or "ml-" in name or "movielens" in name:
-        return "ml-100k"
-    return "sasrec" if fmt == "sasrec" else "default"
+    flags = _flag_overrides(args)
+    if args.config:
+        cfg = SeqConfig.from_json(args.config)
+        print(f"settings from {args.config}", file=sys.stderr)
+    else:
+        hw = Hardware.detect(flags.get("device", "auto"), threads=flags.get("num_threads", 0))
+        recipe = choose_settings(DataShape.from_data(data), hw, budget.remaining(), primary=primary,
+                                 hidden=flags.get("hidden", 64))
+        print("settings chosen from the data and the hardware:\n" + recipe.text(), file=sys.stderr, flush=True)
+        cfg = SeqConfig().updated(**recipe.settings)
+    if flags:
+        print("overridden by flags: " + ", ".join(f"{k}={v}" for k, v in flags.items()), file=sys.stderr)
+    return cfg.updated(**flags)
 
 
 def _emit(obj: Dict[str, Any]) -> None:
@@ -87,13 +98,31 @@ def _load(path: str, fmt: str):
     return data
 
 
-def _train(data, cfg: SeqConfig, out: Optional[str], progress: bool = True):
-    from .checkpoint import save_checkpoint
+def _test_rankers(cfg: SeqConfig, baselines: List[str]) -> float:
+    """The final evaluation's size in transformer evaluations: the served ranker, its comparisons, baselines."""
+    n = 1.3 if cfg.knn_blend else 1.0
+    if cfg.knn_blend:
+        n += 1.0  # the transformer alone
+    if cfg.refit_epochs:
+        n += 1.3  # the model chosen before the refit
+    n += sum(1.0 if b in ("knn", "item-knn") else 0.2 for b in baselines)
+    return n
+
+
+def _train(data, cfg: SeqConfig, out: Optional[str], budget: RunBudget, progress: bool = True,
+           test_rankers: float = 0.0, test_users: int = 0):
+    from recommender.scoring.checkpoint import save_checkpoint
+
     from .data import leave_one_out, popularity
-    from .train import train
+    from .evaluate import EvalCases
+    from .train import default_plan, train
 
     split = leave_one_out(data)
-    res = train(split, cfg, progress=progress)
+    val_cases = EvalCases(split, "valid", seed=cfg.seed, max_users=cfg.val_users)
+    n_test = len(split.eval_users("test"))
+    plan = default_plan(split, cfg, val_cases, test_rankers=test_rankers,
+                        test_users=min(test_users, n_test) if test_users else n_test)
+    res = train(split, cfg, progress=progress, val_cases=val_cases, budget=budget, plan=plan)
     if out:
         meta = {"dataset": data.name, "best_epoch": res.best_epoch, f"val_{cfg.val_protocol}_NDCG@10": res.best_val,
                 "train_seconds": res.train_seconds, "wall_seconds": res.wall_seconds, "device": res.device,
@@ -103,33 +132,63 @@ def _train(data, cfg: SeqConfig, out: Optional[str], progress: bool = True):
     return split, res
 
 
-def cmd_train(args) -> int:
+def cmd_settings(args) -> int:
+    """Prints the settings ``run`` would choose (and the loss threshold), without training."""
+    from .recipe import DataShape, Hardware, choose_settings
+
     data = _load(args.data, args.format)
-    cfg = _config(args, _preset_for(args.data, args.format))
-    _, res = _train(data, cfg, args.out, progress=not args.quiet)
-    _emit({"model": res.config.model, "dataset": data.name, "best_epoch": res.best_epoch,
-           f"val_{res.config.val_protocol}_NDCG@10": res.best_val, "train_seconds": round(res.train_seconds, 1),
-           "wall_seconds": round(res.wall_seconds, 1), "device": res.device, "checkpoint": args.out})
+    hw = Hardware.detect(args.device or "auto", threads=args.threads or 0)
+    recipe = choose_settings(DataShape.from_data(data), hw, args.max_minutes * 60 or math.inf)
+    print(recipe.text(), file=sys.stderr)
+    _emit({"dataset": data.name, "settings": recipe.settings, "loss": recipe.loss.loss,
+           "full_softmax_up_to_items": recipe.loss.threshold_items, "reasons": recipe.reasons})
     return 0
 
 
-def _evaluate_all(split, rankers, protocols, test_users: int, seed: int) -> Dict[str, Dict[str, Dict[str, float]]]:
+def cmd_train(args) -> int:
+    budget = RunBudget(args.max_minutes)
+    data = _load(args.data, args.format)
+    cfg = _config(args, data, budget)
+    _, res = _train(data, cfg, args.out, budget, progress=not args.quiet)
+    _emit({"model": res.config.model, "dataset": data.name, "best_epoch": res.best_epoch,
+           f"val_{res.config.val_protocol}_NDCG@10": res.best_val, "train_seconds": round(res.train_seconds, 1),
+           "wall_seconds": round(res.wall_seconds, 1), "run_seconds": round(budget.elapsed(), 1),
+           "budget_minutes": args.max_minutes, "device": res.device, "checkpoint": args.out})
+    return 0
+
+
+def _evaluate_all(split, rankers, protocols, test_users: int, seed: int, budget: Optional[RunBudget] = None
+                  ) -> Dict[str, Dict[str, Dict[str, float]]]:
+    """Evaluates the rankers in order; with a budget, a comparison ranker that would not finish in time is
+    skipped with a log line (the first, served, ranker is always evaluated)."""
     from .evaluate import EvalCases, evaluate_ranker
 
     cases = EvalCases(split, "test", seed=seed, max_users=test_users)
     results = {}
+    first = None
     for r in rankers:
+        if budget is not None and first is not None and not budget.allows(first):
+            print(f"skipped {r.name}: the time budget ({budget.remaining():.0f} s left, ~{first:.0f} s needed)",
+                  file=sys.stderr, flush=True)
+            continue
         t0 = time.perf_counter()
         results[r.name] = evaluate_ranker(r, cases, protocols=protocols, seed=seed)
-        print(f"evaluated {r.name} in {time.perf_counter() - t0:.1f}s", file=sys.stderr)
+        spent = time.perf_counter() - t0
+        first = spent if first is None else first
+        print(f"evaluated {r.name} in {spent:.1f}s", file=sys.stderr)
     return results
 
 
-def _baselines(split, names: List[str]):
+def _baselines(split, names: List[str], budget: Optional[RunBudget] = None):
     from .baselines import ItemKNN, MostPopular
+    from .budget import KNN_FIT_SECONDS_PER_INTERACTION
 
     out = []
     for n in names:
+        if n in ("knn", "item-knn") and budget is not None and \
+                not budget.allows(KNN_FIT_SECONDS_PER_INTERACTION * split.data.n_interactions):
+            print("skipped the item-kNN baseline: the time budget", file=sys.stderr, flush=True)
+            continue
         t0 = time.perf_counter()
         if n in ("pop", "most-popular"):
             out.append(MostPopular(split))
@@ -173,14 +232,15 @@ def _report_and_emit(results, data, args, res_cfg, extra, model_name):
 
 
 def cmd_evaluate(args) -> int:
-    from .checkpoint import load_checkpoint
+    from recommender.scoring.checkpoint import load_checkpoint
+    from recommender.scoring.knn import load_knn
+
     from .data import leave_one_out
+    from .hybrid import HybridRanker
     from .train import TorchRanker, resolve_device
 
     data = _load(args.data, args.format)
     device = resolve_device(args.device or "auto")
-    from .hybrid import HybridRanker, load_knn
-
     model, cfg, item_ids, meta = load_checkpoint(args.checkpoint, device)
     if list(item_ids) != list(data.item_ids):
         raise SystemExit("the checkpoint's item mapping does not match this data set")
@@ -205,17 +265,46 @@ def _names(s: str) -> List[str]:
 def cmd_run(args) -> int:
     from .train import resolve_device
 
+    budget = RunBudget(args.max_minutes)
     data = _load(args.data, args.format)
-    cfg = _config(args, _preset_for(args.data, args.format))
-    split, res = _train(data, cfg, args.out, progress=not args.quiet)
+    cfg = _config(args, data, budget, primary=args.primary)
+    baselines = _names(args.baselines)
+    split, res = _train(data, cfg, args.out, budget, progress=not args.quiet,
+                        test_rankers=_test_rankers(cfg, baselines), test_users=args.test_users)
     device = resolve_device(res.config.device)
-    rankers = res.rankers(device) + _baselines(split, _names(args.baselines))
-    results = _evaluate_all(split, rankers, tuple(args.protocols.split(",")), args.test_users, args.eval_seed)
+    rankers = res.rankers(device) + _baselines(split, baselines, budget)
+    results = _evaluate_all(split, rankers, tuple(args.protocols.split(",")), args.test_users, args.eval_seed,
+                            budget)
+    run_seconds = budget.elapsed()
+    print(f"run took {run_seconds / 60:.1f} min" + (f" of a {args.max_minutes:g}-minute budget"
+                                                     if args.max_minutes else ""), file=sys.stderr)
     extra = {"train_seconds": round(res.train_seconds, 1), "wall_seconds": round(res.wall_seconds, 1),
-             "best_epoch": res.best_epoch, "epochs_run": len(res.history), "device": res.device,
-             "dataset": data.name, "knn_weight": res.config.knn_weight}
+             "run_seconds": round(run_seconds, 1), "budget_minutes": args.max_minutes,
+             "estimate_minutes": round(res.estimate.total_seconds / 60, 2) if res.estimate else None,
+             "best_epoch": res.best_epoch, "epochs_run": len([r for r in res.history if "epoch" in r]),
+             "device": res.device, "dataset": data.name, "knn_weight": res.config.knn_weight,
+             "loss": res.config.loss, "ensemble": res.config.ensemble}
     _report_and_emit(results, data, args, res.config, extra, rankers[0].name)
     return 0
+
+
+def cmd_retrain(args) -> int:
+    from recommender.settings import get_settings
+    from recommender.store import Store
+
+    from .retrain import retrain_from_store
+
+    if not args.from_store:
+        raise SystemExit("retrain reads the store: pass --from-store")
+    settings = get_settings()
+    url = args.database_url or settings.database_url
+    scorer_dir = Path(args.scorer_dir or settings.scorer_path)
+    with Store(url) as store:
+        summary = retrain_from_store(store, scorer_dir, max_minutes=args.max_minutes, holdout=args.holdout,
+                                     overrides=_flag_overrides(args), device=args.device or "auto",
+                                     progress=not args.quiet, force=args.force)
+    _emit(summary)
+    return 0 if summary["verdict"] == "published" else 3
 
 
 def cmd_download(args) -> int:
@@ -247,22 +336,39 @@ def cmd_train_demo(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from .data import FORMATS
+
     ap = argparse.ArgumentParser(prog="python -m recommender.seq", description=__doc__)
     sub = ap.add_subparsers(dest="cmd", required=True)
 
     def data_args(p):
-        p.add_argument("data", help="SASRec line file, MovieLens folder/u.data/ratings.dat, or interaction CSV")
-        p.add_argument("--format", default="auto", choices=["auto", "sasrec", "movielens", "csv"])
+        p.add_argument("data", help="a line file (`user item` per line, or one line per user `user item item ...`), "
+                                    "a MovieLens folder/u.data/ratings.dat, or an interaction CSV")
+        p.add_argument("--format", default="auto", choices=("auto",) + FORMATS)
         p.add_argument("--quiet", action="store_true", help="no progress bars")
 
     def eval_args(p):
         p.add_argument("--baselines", default="pop,knn", help="comma list of pop, knn ('' for none)")
         p.add_argument("--protocols", default="full,sampled")
         p.add_argument("--primary", default="sampled", choices=["sampled", "full"],
-                       help="protocol of the top-level keys of the JSON line")
+                       help="protocol of the top-level keys of the JSON line and of model selection")
         p.add_argument("--test-users", type=int, default=0, help="evaluate at most this many users (0 = all)")
         p.add_argument("--eval-seed", type=int, default=0, help="seed of the sampled negatives")
         p.add_argument("--report-dir", default=None, help="default results/seq-<dataset>/")
+
+    p = sub.add_parser("settings", help="print the settings chosen for a data set on this hardware")
+    data_args(p)
+    p.add_argument("--max-minutes", type=float, default=DEFAULT_MINUTES)
+    p.add_argument("--device", default=None)
+    p.add_argument("--threads", type=int, default=0)
+    p.set_defaults(func=cmd_settings)
+
+    p = sub.add_parser("run", help="train with the chosen settings, then evaluate against the baselines")
+    data_args(p)
+    p.add_argument("--out", default=None, help="also write the checkpoint here")
+    _add_settings(p)
+    eval_args(p)
+    p.set_defaults(func=cmd_run)
 
     p = sub.add_parser("train", help="train a scorer and write a checkpoint")
     data_args(p)
@@ -277,12 +383,25 @@ def build_parser() -> argparse.ArgumentParser:
     eval_args(p)
     p.set_defaults(func=cmd_evaluate)
 
-    p = sub.add_parser("run", help="train with the recommended settings, then evaluate against the baselines")
-    data_args(p)
-    p.add_argument("--out", default=None, help="also write the checkpoint here")
+    p = sub.add_parser("retrain", help="the shop's loop: retrain from the store, compare on recent interactions, "
+                                       "publish beside the served checkpoint or refuse")
+    p.add_argument("--from-store", action="store_true", help="read the catalog and interactions from the store")
+    p.add_argument("--database-url", default=None, help="default: get_settings().database_url")
+    p.add_argument("--scorer-dir", default=None, help="default: get_settings().scorer_path (var/scorer)")
+    p.add_argument("--holdout", type=float, default=0.1,
+                   help="share of the newest interactions held out when too few arrived since the served model")
+    p.add_argument("--force", action="store_true", help="publish even when it scores worse than the served model")
+    p.add_argument("--quiet", action="store_true")
     _add_settings(p)
-    eval_args(p)
-    p.set_defaults(func=cmd_run)
+    p.set_defaults(func=cmd_retrain)
+
+    p = sub.add_parser("train-demo", help="train the demo shop's scorer from its interaction log")
+    p.add_argument("--out", default=str(REPO_ROOT / "var" / "scorer"))
+    p.add_argument("--csv", default=None, help="interaction CSV (default: generate the demo log)")
+    p.add_argument("--if-missing", action="store_true", help="do nothing when a checkpoint exists")
+    p.add_argument("--max-minutes", type=float, default=2.0, help="budget of the whole job (default 2)")
+    p.add_argument("--quiet", action="store_true")
+    p.set_defaults(func=cmd_train_demo)
 
     p = sub.add_parser("download", help="fetch MovieLens-100K (or verify a local copy when offline)")
     p.add_argument("--dest", default=str(REPO_ROOT / "var" / "data"))
@@ -298,18 +417,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--history-len", type=int, default=30)
     p.add_argument("--threads", type=int, default=0, help="torch CPU threads (0 = half the cores)")
     p.add_argument("--device", default=None)
-    p.add_argument("--ensemble", type=int, default=1, help="members of the served model (the games preset: 3)")
+    p.add_argument("--ensemble", type=int, default=1, help="members of the served model (sparse logs get 3)")
     p.add_argument("--knn-neighbours", type=int, default=0,
                    help="add an item-kNN blend with this many (random) neighbours per item")
     p.set_defaults(func=cmd_bench)
-
-    p = sub.add_parser("train-demo", help="train the demo shop's scorer from its interaction log")
-    p.add_argument("--out", default=str(REPO_ROOT / "var" / "scorer"))
-    p.add_argument("--csv", default=None, help="interaction CSV (default: generate the demo log)")
-    p.add_argument("--if-missing", action="store_true", help="do nothing when a checkpoint exists")
-    p.add_argument("--max-minutes", type=float, default=2.0)
-    p.add_argument("--quiet", action="store_true")
-    p.set_defaults(func=cmd_train_demo)
     return ap
 
 

@@ -1,8 +1,10 @@
 """Interaction-sequence loaders, the item-id mapping and the leave-one-out split.
 
-Formats:
+Formats (``detect_format`` tells them apart by the path and the lines themselves):
 
-* SASRec's line format: ``user item`` per line, each user's lines in time order (``load_sasrec_lines``);
+* SASRec's line format ("sasrec"): ``user item`` per line, each user's lines in time order;
+* one line per user ("user-lines", as S3-Rec / ICLRec distribute Amazon Toys, Sports, Beauty):
+  ``user item item item ...``, items in time order (both read by ``load_item_lines``);
 * MovieLens: ``u.data`` (tab-separated) or ``ratings.dat`` (``::``-separated), ordered by timestamp,
   with titles/genres from ``u.item`` / ``movies.dat`` when present (``load_movielens``);
 * the project's interaction CSV ``user_id,item_id,event,value,timestamp,source`` (``load_interactions_csv``).
@@ -12,6 +14,7 @@ Item index 0 is padding; item ``i`` (1-based) is ``item_ids[i - 1]``.
 from __future__ import annotations
 
 import csv
+import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,17 +22,9 @@ from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 import numpy as np
 
-from recommender.catalog import EVENT_TYPES
+from recommender.scoring.events import EVENT_INDEX, EVENT_VOCAB, NEGATIVE_EVENTS, event_index  # noqa: F401
 
-#: Event vocabulary of the model: index 0 is padding, then the catalog's event types.
-EVENT_VOCAB: Tuple[str, ...] = ("<pad>",) + tuple(EVENT_TYPES)
-EVENT_INDEX: Dict[str, int] = {e: i for i, e in enumerate(EVENT_VOCAB)}
-#: Events that never count as a positive target (still used as input context).
-NEGATIVE_EVENTS = frozenset({"dislike"})
-
-
-def event_index(event: str) -> int:
-    return EVENT_INDEX.get(event, EVENT_INDEX["view"])
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -44,6 +39,7 @@ class SequenceData:
     titles: Dict[str, str] = field(default_factory=dict)
     genres: Dict[str, List[str]] = field(default_factory=dict)
     name: str = ""
+    source_format: str = ""  # the format it was read from ("sasrec", "user-lines", "movielens", "csv")
 
     @property
     def n_items(self) -> int:
@@ -61,7 +57,8 @@ class SequenceData:
         return {iid: i + 1 for i, iid in enumerate(self.item_ids)}
 
     def summary(self) -> str:
-        return (f"{self.name or 'data'}: {self.n_users} users, {self.n_items} items, "
+        fmt = f" ({self.source_format})" if self.source_format else ""
+        return (f"{self.name or 'data'}{fmt}: {self.n_users} users, {self.n_items} items, "
                 f"{self.n_interactions} interactions")
 
 
@@ -94,20 +91,84 @@ def _numeric_sorted(keys: Iterable[str]) -> List[str]:
         return sorted(keys)
 
 
-def load_sasrec_lines(path: str | os.PathLike, event: str = "purchase") -> SequenceData:
-    """SASRec's format: ``user item`` per line, each user's lines already in time order."""
+class LineFormatError(ValueError):
+    """A line file that is neither ``user item`` pairs nor one line per user."""
+
+
+def detect_line_layout(path: str | os.PathLike, sample_lines: int = 0) -> str:
+    """"sasrec" (every line ``user item``) or "user-lines" (one line per user: ``user item item ...``).
+
+    A file whose lines all hold two fields reads the same either way. Lines with more fields are one line per
+    user only when no user has two lines; otherwise (``user item timestamp``? ``user item rating``?) the file is
+    refused with the first such line named, rather than read wrongly. ``sample_lines`` > 0 looks at the first
+    lines only.
+    """
+    users: Dict[str, int] = {}
+    wide: Optional[Tuple[int, int]] = None  # (line number, fields) of the first line with > 2 fields
+    repeated: Optional[Tuple[int, str]] = None
+    with open(path, encoding="utf-8") as fh:
+        for n, line in enumerate(fh, 1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) > 2 and wide is None:
+                wide = (n, len(parts))
+            if parts[0] in users and repeated is None:
+                repeated = (n, parts[0])
+            users.setdefault(parts[0], n)
+            if sample_lines and n >= sample_lines:
+                break
+    if wide is None:
+        return "sasrec"
+    if repeated is None:
+        return "user-lines"
+    raise LineFormatError(
+        f"{path}: line {wide[0]} has {wide[1]} fields (one line per user?) but user {repeated[1]!r} appears again "
+        f"on line {repeated[0]} (first on line {users[repeated[1]]}); expected either `user item` per line or "
+        "one line per user `user item item ...`")
+
+
+def load_item_lines(path: str | os.PathLike, layout: str = "auto", event: str = "purchase") -> SequenceData:
+    """A line file of item ids: ``user item`` per line ("sasrec"; each user's lines in time order) or one line per
+    user ``user item item ...`` ("user-lines"; items in time order); ``layout="auto"`` tells them apart
+    (``detect_line_layout``). Every item of every line is read; a line with more fields than its layout allows
+    is an error naming the line. Users and items are numbered in numeric order of their ids when all are numbers."""
+    if layout == "auto":
+        layout = detect_line_layout(path)
+    if layout not in ("sasrec", "user-lines"):
+        raise ValueError(f"unknown line layout {layout!r}")
     rows: Dict[str, List[Tuple[str, str, bool]]] = {}
     items: Dict[str, None] = {}
+    empty_users = 0
     with open(path, encoding="utf-8") as fh:
-        for line in fh:
+        for n, line in enumerate(fh, 1):
             parts = line.split()
-            if len(parts) < 2:
+            if not parts:
                 continue
-            u, i = parts[0], parts[1]
-            rows.setdefault(u, []).append((i, event, True))
-            items.setdefault(i, None)
+            if layout == "sasrec" and len(parts) != 2:
+                raise LineFormatError(f"{path}: line {n} has {len(parts)} fields; `user item` expected "
+                                      "(use --format user-lines for one line per user)")
+            if layout == "user-lines" and parts[0] in rows:
+                raise LineFormatError(f"{path}: line {n}: user {parts[0]!r} has a second line; one line per user "
+                                      "expected (use --format sasrec for `user item` per line)")
+            if len(parts) == 1:
+                empty_users += 1
+                continue
+            seq = rows.setdefault(parts[0], [])
+            for i in parts[1:]:
+                seq.append((i, event, True))
+                items.setdefault(i, None)
+    if empty_users:
+        log.warning("%s: %d user line(s) without items (users kept out, no item dropped)", path, empty_users)
     rows = {u: rows[u] for u in _numeric_sorted(rows)}
-    return _build(rows, Path(path).stem, _numeric_sorted(items))
+    data = _build(rows, Path(path).stem, _numeric_sorted(items))
+    data.source_format = layout
+    return data
+
+
+def load_sasrec_lines(path: str | os.PathLike, event: str = "purchase") -> SequenceData:
+    """SASRec's format: ``user item`` per line, each user's lines already in time order."""
+    return load_item_lines(path, "sasrec", event)
 
 
 def load_movielens(path: str | os.PathLike, min_rating: float = 0.0) -> SequenceData:
@@ -243,9 +304,13 @@ def _ts_key(ts) -> float:
     return dt.timestamp()
 
 
+FORMATS = ("sasrec", "user-lines", "movielens", "csv")
+
+
 def detect_format(path: str | os.PathLike) -> str:
     """"movielens" (a folder, ``u.data``, ``ratings.dat`` or a ratings CSV), "csv" (the project's interaction
-    CSV, with an ``event`` column) or "sasrec" (anything else: ``user item`` lines)."""
+    CSV, with an ``event`` column), else a line file of item ids: "sasrec" (``user item`` per line) or
+    "user-lines" (``user item item ...``, one line per user), told apart by its lines (``detect_line_layout``)."""
     p = Path(path)
     if p.is_dir() or p.name in ("u.data", "ratings.dat"):
         return "movielens"
@@ -253,21 +318,24 @@ def detect_format(path: str | os.PathLike) -> str:
         with open(p, encoding="utf-8") as fh:
             header = fh.readline()
         return "csv" if "event" in header else "movielens"
-    return "sasrec"
+    return detect_line_layout(p)
 
 
 def load_any(path: str | os.PathLike, fmt: str = "auto") -> SequenceData:
-    """Pick the loader by ``fmt`` ("sasrec", "movielens", "csv") or by the path (``detect_format``)."""
+    """Pick the loader by ``fmt`` (one of ``FORMATS``) or by the path and its lines (``detect_format``)."""
     p = Path(path)
     if fmt == "auto":
         fmt = detect_format(p)
-    if fmt == "sasrec":
-        return load_sasrec_lines(p)
+    if fmt in ("sasrec", "user-lines"):
+        return load_item_lines(p, fmt)
     if fmt == "movielens":
-        return load_movielens(p)
-    if fmt == "csv":
-        return load_interactions_csv(p)
-    raise ValueError(f"unknown format {fmt!r}")
+        data = load_movielens(p)
+    elif fmt == "csv":
+        data = load_interactions_csv(p)
+    else:
+        raise ValueError(f"unknown format {fmt!r}")
+    data.source_format = fmt
+    return data
 
 
 # ------------------------------------------------------------------------------------------------
@@ -311,6 +379,20 @@ def leave_one_out(data: SequenceData) -> Split:
         idx = np.flatnonzero(pos)
         if len(idx) >= 3:
             valid[u], test[u] = idx[-2], idx[-1]
+    return Split(data, valid, test)
+
+
+def validation_split(data: SequenceData) -> Split:
+    """Each user's newest positive interaction is the validation item and nothing is held out as a test: the
+    "test" position points past the end, so a refit (and the item-kNN after it) uses every interaction. For
+    retraining from the store, where the held-out test is a slice of recent interactions instead
+    (``retrain.recent_slice``). Users with fewer than 2 positive interactions only train."""
+    valid = np.full(data.n_users, -1, dtype=np.int64)
+    test = np.full(data.n_users, -1, dtype=np.int64)
+    for u, pos in enumerate(data.positive):
+        idx = np.flatnonzero(pos)
+        if len(idx) >= 2:
+            valid[u], test[u] = idx[-1], len(pos)
     return Split(data, valid, test)
 
 

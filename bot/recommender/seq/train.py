@@ -6,62 +6,39 @@ import copy
 import logging
 import math
 import os
-import random
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 
-from .config import SeqConfig
+from recommender.scoring.config import SeqConfig
+from recommender.scoring.device import auto_threads, pad_right, resolve_device, set_threads
+from recommender.scoring.model import build_model
+
+from .budget import (KNN_FIT_SECONDS_PER_INTERACTION, REFIT_EPOCH_RATIO, RunBudget, RunEstimate, RunPlan,
+                     estimate_run, member_deadline, refit_seconds)
 from .data import EVENT_VOCAB, Split, train_sequences
 from .evaluate import EvalCases, evaluate_ranker
 from .fused_ce import fused_softmax_ce
-from .model import build_model
 
 log = logging.getLogger(__name__)
 
-
-def resolve_device(name: str = "auto") -> torch.device:
-    if name in ("", "auto", None):
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    return torch.device(name)
-
-
-def auto_threads() -> int:
-    """Torch CPU threads when ``num_threads`` is 0: half the cores (1 on a 2-core box). OpenMP's spinning
-    threads slow small models down by 10x or more when another process holds one of only two cores."""
-    return max(1, (os.cpu_count() or 2) // 2)
-
-
-def set_threads(n: int = 0) -> int:
-    n = n or auto_threads()
-    if torch.get_num_threads() != n:
-        torch.set_num_threads(n)
-    return n
+__all__ = ["TorchRanker", "TrainResult", "auto_threads", "pad_right", "resolve_device", "set_threads",
+           "seed_everything", "train"]
 
 
 def seed_everything(seed: int) -> None:
+    import random
+
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
     if torch.cuda.is_available():
         torch.cuda.manual_seed_all(seed)
-
-
-def pad_right(seqs: Sequence[np.ndarray], max_len: int, width: Optional[int] = None) -> Tuple[np.ndarray, np.ndarray]:
-    """Keep each sequence's last ``max_len`` entries, right-pad with 0 -> (B, W) array and lengths."""
-    lengths = np.array([min(len(s), max_len) for s in seqs], dtype=np.int64)
-    W = width or max(int(lengths.max()) if len(lengths) else 1, 1)
-    out = np.zeros((len(seqs), W), dtype=np.int64)
-    for i, s in enumerate(seqs):
-        n = lengths[i]
-        if n:
-            out[i, :n] = s[len(s) - n:]
-    return out, lengths
 
 
 class TorchRanker:
@@ -110,6 +87,12 @@ class TrainResult:
     knn: Optional[object] = None
     #: item-kNN over the training items only, the partner of ``selected_state``
     knn_selected: Optional[object] = None
+    #: the whole run's estimate printed after epoch 1 (with a budget; the first member's)
+    estimate: Optional[RunEstimate] = None
+    #: (training, validation) seconds of the first epoch
+    first_epoch: Tuple[float, float] = (0.0, 0.0)
+    #: the optimiser after training, for a caller's own refit (single models; not kept for ensembles)
+    optimizer: Optional[object] = None
 
     def ranker(self, device: Optional[torch.device] = None, before_refit: bool = False):
         """The final ranker (transformer, blended with item-kNN when the blend won on validation), or the
@@ -240,11 +223,12 @@ def _refit_lr(cfg: SeqConfig, step: int, total_steps: int) -> float:
     raise ValueError(f"unknown refit schedule {cfg.refit_schedule!r}")
 
 
-def _refit(model, opt, params, split: Split, cfg: SeqConfig, rng, gen, device, mask_id: int, progress: bool
-           ) -> List[Dict[str, float]]:
+def _refit(model, opt, params, split: Split, cfg: SeqConfig, rng, gen, device, mask_id: int, progress: bool,
+           must_end: float = math.inf, clock=time.time, epoch_estimate: float = 0.0) -> List[Dict[str, float]]:
     """``cfg.refit_epochs`` more epochs on the training prefixes extended by each user's validation item,
     at ``cfg.refit_lr``: the model sees the latest transitions before it predicts the next (test) item.
-    The test item is never used; validation figures stay those of the model before the refit."""
+    The test item is never used; validation figures stay those of the model before the refit. An epoch that
+    would end after ``must_end`` (a ``clock()`` time: the member's share of the run's budget) is not started."""
     from tqdm.auto import tqdm
 
     seqs = train_sequences(split, with_validation=True)
@@ -252,6 +236,10 @@ def _refit(model, opt, params, split: Split, cfg: SeqConfig, rng, gen, device, m
     total_steps = cfg.refit_epochs * math.ceil(len(seqs) / cfg.batch_size)
     rows, step = [], 0
     for epoch in range(1, cfg.refit_epochs + 1):
+        if clock() + epoch_estimate > must_end:
+            print(f"refit stopped after {epoch - 1} of {cfg.refit_epochs} epochs: the time budget", file=sys.stderr,
+                  flush=True)
+            break
         model.train()
         t0, total, count = time.perf_counter(), 0.0, 0
         for idx in tqdm(_batches(lengths, cfg.batch_size, rng), desc=f"refit {epoch}", leave=False,
@@ -261,6 +249,7 @@ def _refit(model, opt, params, split: Split, cfg: SeqConfig, rng, gen, device, m
             count += 1
             step += 1
         rows.append({"refit_epoch": epoch, "loss": total / max(count, 1), "epoch_seconds": time.perf_counter() - t0})
+        epoch_estimate = max(epoch_estimate, rows[-1]["epoch_seconds"])
         print(" ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in rows[-1].items()),
               file=sys.stderr, flush=True)
     model.eval()
@@ -268,17 +257,27 @@ def _refit(model, opt, params, split: Split, cfg: SeqConfig, rng, gen, device, m
 
 
 def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Optional[EvalCases] = None,
-          text_table: Optional[np.ndarray] = None, log_prefix: str = "") -> TrainResult:
+          text_table: Optional[np.ndarray] = None, log_prefix: str = "", budget: Optional[RunBudget] = None,
+          plan: Optional[RunPlan] = None) -> TrainResult:
     """Trains on the split's training prefixes; validates each ``eval_every`` epochs; early-stops on
     validation NDCG@10 (protocol ``cfg.val_protocol``); returns the best model (by validation), refitted
-    when ``cfg.refit_epochs``, with the item-kNN blend when ``cfg.knn_blend`` wins on validation."""
+    when ``cfg.refit_epochs``, with the item-kNN blend when ``cfg.knn_blend`` wins on validation.
+
+    ``budget`` is the whole run's: after the first epoch, ``plan`` (what the run does after training) and the
+    epoch's measured times give the estimate of the whole run (printed by the first member) and the time by
+    which this member's epochs must end (``budget.member_deadline``); the cosine schedule then ends there when
+    that comes before ``cfg.epochs``. ``cfg.max_minutes`` is a further cap on this call alone."""
     from tqdm.auto import tqdm
 
     cfg = cfg.updated(n_items=split.data.n_items, events=list(EVENT_VOCAB[1:]))
     if val_cases is None:
         val_cases = EvalCases(split, "valid", seed=cfg.seed, max_users=cfg.val_users)
+    if plan is None:
+        plan = default_plan(split, cfg, val_cases)
     if cfg.ensemble > 1:
-        return _train_ensemble(split, cfg, progress, val_cases, text_table)
+        return _train_ensemble(split, cfg, progress, val_cases, text_table, budget, plan)
+    clock = budget.clock if budget is not None else time.time
+    member_start = clock()
     set_threads(cfg.num_threads)
     seed_everything(cfg.seed)
     device = resolve_device(cfg.device)
@@ -310,6 +309,9 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
     eval_seconds = 0.0
     stop = False
     disable = not progress
+    deadline = math.inf  # clock() time by which this member's epochs end (known after epoch 1)
+    estimate: Optional[RunEstimate] = None
+    first_epoch = (0.0, 0.0)  # (training, validation) seconds of epoch 1
     for epoch in range(1, cfg.epochs + 1):
         model.train()
         t_epoch = time.perf_counter()
@@ -318,7 +320,11 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
                    mininterval=1.0, file=sys.stderr)
         for idx in bar:
             elapsed = time.perf_counter() - t_start  # the budget counts validation time too
-            frac = max(step / max(total_steps, 1), elapsed / max_seconds if max_seconds < float("inf") else 0.0)
+            frac = step / max(total_steps, 1)
+            if max_seconds < float("inf"):
+                frac = max(frac, elapsed / max_seconds)
+            if math.isfinite(deadline):
+                frac = max(frac, (clock() - member_start) / max(deadline - member_start, 1e-9))
             lr = cfg.lr
             if cfg.warmup_steps and step < cfg.warmup_steps:
                 lr = cfg.lr * (step + 1) / cfg.warmup_steps
@@ -329,16 +335,18 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
             count += 1
             if count % 20 == 0:
                 bar.set_postfix(loss=f"{total / count:.4f}", lr=f"{lr:.2e}")
-            if time.perf_counter() - t_start > max_seconds:
+            if time.perf_counter() - t_start > max_seconds or clock() > deadline:
                 stop = True
                 break
         bar.close()
-        row: Dict[str, float] = {"epoch": epoch, "loss": total / max(count, 1),
-                                 "epoch_seconds": time.perf_counter() - t_epoch}
+        epoch_train = time.perf_counter() - t_epoch
+        row: Dict[str, float] = {"epoch": epoch, "loss": total / max(count, 1), "epoch_seconds": epoch_train}
+        val_time = 0.0
         if epoch % cfg.eval_every == 0 or stop or epoch == cfg.epochs:
             t_eval = time.perf_counter()
             res = evaluate_ranker(ranker, val_cases, protocols=("full", "sampled"), ks=(10,), seed=cfg.seed)
-            eval_seconds += time.perf_counter() - t_eval
+            val_time = time.perf_counter() - t_eval
+            eval_seconds += val_time
             row.update({"val_full_NDCG@10": res["full"]["NDCG@10"], "val_full_HR@10": res["full"]["HR@10"],
                         "val_sampled_NDCG@10": res["sampled"]["NDCG@10"],
                         "val_sampled_HR@10": res["sampled"]["HR@10"]})
@@ -352,6 +360,14 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
         history.append(row)
         msg = " ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
         print(log_prefix + msg, file=sys.stderr, flush=True)
+        if epoch == 1 and budget is not None:
+            first_epoch = (epoch_train, val_time)
+            deadline = member_deadline(budget, plan, member_start, epoch_train, val_time)
+            if plan.member_index == 0:
+                estimate = estimate_run(plan, epoch_train, val_time, budget.elapsed(), budget.minutes * 60 or math.inf)
+                print(estimate.message(), file=sys.stderr, flush=True)
+            if clock() > deadline:
+                stop = True
         if bad >= cfg.patience or stop:
             break
     if best_state is not None:
@@ -360,25 +376,66 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
     selected = None
     if cfg.refit_epochs > 0:
         selected = copy.deepcopy(model.state_dict())
-        history += _refit(model, opt, params, split, cfg, rng, gen, device, mask_id, progress)
+        must_end = deadline + refit_seconds(plan, first_epoch[0]) if math.isfinite(deadline) else math.inf
+        history += _refit(model, opt, params, split, cfg, rng, gen, device, mask_id, progress, must_end, clock,
+                          first_epoch[0] * REFIT_EPOCH_RATIO)
     train_seconds = time.perf_counter() - t_start - eval_seconds
     res = TrainResult(model, cfg, history, best_epoch, best_val, train_seconds, 0.0, str(device), selected)
+    res.estimate, res.first_epoch, res.optimizer = estimate, first_epoch, opt
     if cfg.knn_blend:
-        _attach_blend(res, split, val_cases)
+        _attach_blend(res, split, val_cases, budget, plan)
     res.wall_seconds = time.perf_counter() - t_start
     return res
 
 
-def _attach_blend(res: TrainResult, split: Split, val_cases: EvalCases) -> None:
+def refit(res: TrainResult, split: Split, cfg: Optional[SeqConfig] = None, seed: int = 1,
+          progress: bool = False) -> List[Dict[str, float]]:
+    """Refits a single model's ``res.model`` in place with ``res.optimizer`` (its state after training) for
+    ``cfg.refit_epochs`` at ``cfg.refit_lr`` (default ``res.config``): the refit ``train`` does, callable on its
+    own so that research tools can compare refit settings from the same selected weights."""
+    cfg = cfg or res.config
+    if res.optimizer is None:
+        raise ValueError("refit needs the optimiser of a single model's training (ensembles do not keep one)")
+    device = next(res.model.parameters()).device
+    params = [p for p in res.model.parameters() if p.requires_grad]
+    return _refit(res.model, res.optimizer, params, split, cfg, np.random.default_rng(seed),
+                  torch.Generator().manual_seed(seed), device, cfg.n_items + 1, progress)
+
+
+def default_plan(split: Split, cfg: SeqConfig, val_cases: EvalCases, test_rankers: float = 0.0,
+                 test_users: int = 0) -> RunPlan:
+    """The plan of a ``train`` call: its members, refit and blend; no final evaluation unless given."""
+    from .hybrid import WEIGHT_GRID
+
+    cores = os.cpu_count() or 1
+    parallel = resolve_device(cfg.device).type == "cpu" and 1 < cfg.ensemble <= cores
+    knn_fits = (1 + (1 if cfg.refit_epochs else 0)) if cfg.knn_blend else 0
+    return RunPlan(members=max(1, cfg.ensemble), parallel=parallel, epochs=cfg.epochs, refit_epochs=cfg.refit_epochs,
+                   blend_weights=len(WEIGHT_GRID) if cfg.knn_blend else 0, knn_fits=knn_fits,
+                   test_rankers=test_rankers, test_users=test_users, val_users=len(val_cases.users),
+                   interactions=split.data.n_interactions)
+
+
+def _attach_blend(res: TrainResult, split: Split, val_cases: EvalCases, budget: Optional[RunBudget] = None,
+                  plan: Optional[RunPlan] = None) -> None:
     """Chooses the item-kNN weight for the model selected on validation (before any refit) and attaches
-    the kNN matrices: over training items for that model, over training + validation items after a refit."""
+    the kNN matrices: over training items for that model, over training + validation items after a refit.
+    With a budget, the weight search stops early (keeping the best weight so far) when going on would leave
+    too little time for the final evaluation."""
     from .baselines import ItemKNN
     from .hybrid import choose_weight
 
     cfg = res.config
     knn_selected = ItemKNN(split, cfg.knn_neighbours, cfg.knn_shrink, decay=cfg.knn_decay)
     selected = res.ranker(before_refit=True)
-    weight, rows = choose_weight(selected, knn_selected, val_cases, cfg.val_protocol, seed=cfg.seed)
+    stop = None
+    if budget is not None and budget.limited and plan is not None:
+        per_user = (res.first_epoch[1] or 0.0) / max(plan.val_users, 1)
+        reserve = plan.test_rankers * per_user * plan.test_users
+        if res.selected_state is not None and plan.knn_fits > 1:
+            reserve += KNN_FIT_SECONDS_PER_INTERACTION * plan.interactions
+        stop = lambda last_seconds: not budget.allows(last_seconds, reserve)  # noqa: E731
+    weight, rows = choose_weight(selected, knn_selected, val_cases, cfg.val_protocol, seed=cfg.seed, stop=stop)
     for row in rows:
         print(" ".join(f"{k}={v:.4f}" for k, v in row.items()), file=sys.stderr, flush=True)
     print(f"item-kNN blend weight chosen on validation: {weight:g}", file=sys.stderr, flush=True)
@@ -395,21 +452,31 @@ def _attach_blend(res: TrainResult, split: Split, val_cases: EvalCases) -> None:
 # Ensembles: members trained in parallel processes on CPU, one after another on a GPU
 # ------------------------------------------------------------------------------------------------
 
-def _member_job(split: Split, cfg: SeqConfig, progress: bool, val_cases: EvalCases, text_table, prefix: str
-                ) -> Dict[str, object]:
+def _member_job(split: Split, cfg: SeqConfig, progress: bool, val_cases: EvalCases, text_table, prefix: str,
+                budget: Optional[RunBudget] = None, plan: Optional[RunPlan] = None) -> Dict[str, object]:
     """Trains one member (in a worker process on CPU); returns plain numpy weights and figures."""
-    res = train(split, cfg, progress=progress, val_cases=val_cases, text_table=text_table, log_prefix=prefix)
+    res = train(split, cfg, progress=progress, val_cases=val_cases, text_table=text_table, log_prefix=prefix,
+                budget=budget, plan=plan)
     as_numpy = lambda state: {k: v.detach().cpu().numpy() for k, v in state.items()}  # noqa: E731
     return {"state": as_numpy(res.model.state_dict()),
             "selected": as_numpy(res.selected_state) if res.selected_state is not None else None,
             "history": res.history, "best_epoch": res.best_epoch, "best_val": res.best_val,
-            "train_seconds": res.train_seconds}
+            "train_seconds": res.train_seconds, "estimate": res.estimate, "first_epoch": res.first_epoch}
 
 
-def _train_ensemble(split: Split, cfg: SeqConfig, progress: bool, val_cases: EvalCases, text_table) -> TrainResult:
+def _room_for_member(budget: RunBudget, plan: RunPlan, first_epoch: Tuple[float, float]) -> bool:
+    """Whether one more member's first epoch (and its refit) still fits before what follows training."""
+    from .budget import after_training_seconds
+
+    epoch, val = first_epoch
+    return budget.allows(epoch + val + refit_seconds(plan, epoch), after_training_seconds(plan, val, epoch))
+
+
+def _train_ensemble(split: Split, cfg: SeqConfig, progress: bool, val_cases: EvalCases, text_table,
+                    budget: Optional[RunBudget] = None, plan: Optional[RunPlan] = None) -> TrainResult:
     """Trains ``cfg.ensemble`` members with seeds ``seed, seed + 1, ...``. On CPU with at least one core per
     member they train side by side (the cores split between them, each with the whole time budget);
-    otherwise one after another, each with an equal share of the budget."""
+    otherwise one after another, each with an equal share of what the budget leaves."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
@@ -422,14 +489,42 @@ def _train_ensemble(split: Split, cfg: SeqConfig, progress: bool, val_cases: Eva
     minutes = cfg.max_minutes if parallel else cfg.max_minutes / n
     members = [cfg.updated(ensemble=1, seed=cfg.seed + i, knn_blend=False, num_threads=threads, max_minutes=minutes)
                for i in range(n)]
-    jobs = [(split, m, progress and i == 0, val_cases, text_table, f"member {i}: ") for i, m in enumerate(members)]
+    plan = plan or RunPlan(members=n, parallel=parallel)
+    plan = replace(plan, members=n, parallel=parallel)
+    jobs = [(split, m, progress and i == 0, val_cases, text_table, f"member {i}: ", budget, plan.for_member(i))
+            for i, m in enumerate(members)]
     print(f"training {n} ensemble members {'side by side' if parallel else 'one after another'} "
-          f"({threads or auto_threads()} thread(s) each, {minutes:g} min budget each)", file=sys.stderr, flush=True)
+          f"({threads or auto_threads()} thread(s) each"
+          + (f", {minutes:g} min cap each" if minutes else "") + ")", file=sys.stderr, flush=True)
     if parallel:
         with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
             outs = [f.result() for f in [pool.submit(_member_job, *job) for job in jobs]]
     else:
-        outs = [_member_job(*job) for job in jobs]
+        outs = []
+        for job in jobs:
+            if outs and budget is not None and not _room_for_member(budget, plan, outs[0]["first_epoch"]):
+                print(f"ensemble cut to {len(outs)} of {n} members: the time budget leaves no room for another",
+                      file=sys.stderr, flush=True)
+                break
+            outs.append(_member_job(*job))
+    if len(outs) < n:
+        n = len(outs)
+        cfg = cfg.updated(ensemble=n)
+        plan = replace(plan, members=n)
+        if n == 1:  # one member left: a plain model, not an ensemble of one
+            res = TrainResult(build_model(cfg), cfg, [dict(r, member=0) for r in outs[0]["history"]],
+                              int(outs[0]["best_epoch"]), float(outs[0]["best_val"]), float(outs[0]["train_seconds"]),
+                              0.0, str(device))
+            res.model.load_state_dict({k: torch.from_numpy(v) for k, v in outs[0]["state"].items()})
+            res.model.to(device).eval()
+            if outs[0]["selected"] is not None:
+                res.selected_state = {k: torch.from_numpy(v) for k, v in outs[0]["selected"].items()}
+            res.estimate, res.first_epoch = outs[0]["estimate"], outs[0]["first_epoch"]
+            set_threads(cfg.num_threads)
+            if cfg.knn_blend:
+                _attach_blend(res, split, val_cases, budget, plan)
+            res.wall_seconds = time.perf_counter() - t0
+            return res
     model = build_model(cfg)
 
     def stacked(key: str) -> Dict[str, torch.Tensor]:
@@ -442,9 +537,11 @@ def _train_ensemble(split: Split, cfg: SeqConfig, progress: bool, val_cases: Eva
     train_seconds = (max if parallel else sum)(float(o["train_seconds"]) for o in outs)
     res = TrainResult(model, cfg, history, max(int(o["best_epoch"]) for o in outs), 0.0, train_seconds, 0.0,
                       str(device), selected)
+    res.estimate = outs[0]["estimate"]
+    res.first_epoch = outs[0]["first_epoch"]
     set_threads(cfg.num_threads)
     if cfg.knn_blend:  # its weight grid evaluates the ensemble alone too (weight 0)
-        _attach_blend(res, split, val_cases)
+        _attach_blend(res, split, val_cases, budget, plan)
         alone = next(r for r in res.history if r.get("knn_weight") == 0.0)
         res.best_val = alone[f"val_{cfg.val_protocol}_NDCG@10"]
     else:

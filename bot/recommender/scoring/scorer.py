@@ -1,20 +1,20 @@
 """Serving: load a checkpoint once, score constraint-filtered candidates for a user's history.
 
-    from recommender.seq.scorer import SequenceScorer, load_scorer
+    from recommender.scoring import SequenceScorer, load_scorer
     scorer = load_scorer("var/scorer")            # None (and one log line) when there is no checkpoint
     scores = scorer.score(history, candidate_ids)  # None for a cold user (no known history item)
 
 ``history`` is a chronological list of ``(item_id, event)`` pairs (catalog ids, events from
 ``recommender.catalog.EVENT_TYPES``): the stored history followed by this conversation's events.
-Candidates unknown to the model get ``LOW_SCORE``. A checkpoint trained with the item-kNN blend (``hybrid.py``)
-adds ``knn_weight`` x the candidates' similarity to the user's liked items. On CUDA, concurrent ``score`` calls from several
-threads (or ``ascore`` from coroutines) are gathered into one batched forward pass.
+Candidates unknown to the model get ``LOW_SCORE``. A checkpoint trained with the item-kNN blend (``knn.py``)
+adds ``knn_weight`` x the candidates' similarity to the user's liked items. On CUDA, concurrent ``score`` calls
+from several threads (or ``ascore`` from coroutines) are gathered into one batched forward pass. ``live.py``
+swaps in a newly published checkpoint while the server runs.
 """
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import threading
 import time
 from concurrent.futures import Future
@@ -26,10 +26,10 @@ from typing import List, Optional, Sequence, Tuple, Union
 import numpy as np
 import torch
 
-from .checkpoint import checkpoint_exists, load_checkpoint
-from .data import event_index
-from .hybrid import KNN_FILE, load_knn
-from .train import pad_right, resolve_device, set_threads
+from .checkpoint import load_checkpoint, served_checkpoint
+from .device import pad_right, resolve_device, set_threads
+from .events import event_index
+from .knn import KNN_FILE, load_knn
 
 log = logging.getLogger(__name__)
 
@@ -37,12 +37,14 @@ History = Sequence[Tuple[str, str]]
 Request = Tuple[History, Sequence[str]]
 LOW_SCORE = -1.0e9
 
-#: Default checkpoint folder (repo-relative ``var/scorer``); ``CONCIERGE_SCORER_PATH`` overrides it.
-DEFAULT_DIR = Path(__file__).resolve().parents[3] / "var" / "scorer"
 
 
 def default_scorer_dir() -> Path:
-    return Path(os.environ.get("CONCIERGE_SCORER_PATH", str(DEFAULT_DIR)))
+    """The scorer folder of this deployment (``get_settings().scorer_path``: ``var/scorer`` or
+    ``$CONCIERGE_SCORER_PATH``)."""
+    from recommender.settings import get_settings
+
+    return Path(get_settings().scorer_path)
 
 
 class SequenceScorer:
@@ -144,9 +146,10 @@ class SequenceScorer:
         return scores
 
     def close(self) -> None:
-        if self._batcher is not None:
-            self._batcher.stop()
-            self._batcher = None
+        """Stops the micro-batcher after answering what it holds; later calls are scored unbatched."""
+        batcher = self._batcher
+        if batcher is not None:
+            batcher.stop()
 
 
 class _MicroBatcher:
@@ -157,16 +160,22 @@ class _MicroBatcher:
         self.scorer, self.max_batch, self.window = scorer, max_batch, window_ms / 1000.0
         self.queue: "Queue[Tuple[Request, Future]]" = Queue()
         self._stop = threading.Event()
+        self._submit_lock = threading.Lock()
         self.thread = threading.Thread(target=self._run, name="seq-scorer-batcher", daemon=True)
         self.thread.start()
 
     def submit(self, request: Request) -> Future:
         fut: Future = Future()
-        self.queue.put((request, fut))
+        with self._submit_lock:
+            if not self._stop.is_set():
+                self.queue.put((request, fut))
+                return fut
+        # a stopped batcher (a scorer retired by a live swap) still answers late callers, unbatched
+        fut.set_result(self.scorer.score_many([request])[0])
         return fut
 
     def _run(self) -> None:
-        while not self._stop.is_set():
+        while not (self._stop.is_set() and self.queue.empty()):  # answer what was queued before a stop
             try:
                 first = self.queue.get(timeout=0.1)
             except Empty:
@@ -191,34 +200,50 @@ class _MicroBatcher:
                         fut.set_exception(exc)
 
     def stop(self) -> None:
-        self._stop.set()
-        self.thread.join(timeout=1.0)
+        with self._submit_lock:
+            self._stop.set()
+        self.thread.join(timeout=5.0)
 
 
-def load_scorer(path: Union[str, Path, None] = None, device: str = "auto",
-                batching: Optional[bool] = None, threads: Optional[int] = None) -> Optional[SequenceScorer]:
-    """Loads the checkpoint at ``path`` (default ``var/scorer`` or $CONCIERGE_SCORER_PATH).
-
-    Returns None, with one log line, when there is no usable checkpoint: the caller then uses the
-    baseline ranker. Never raises for a missing or unreadable checkpoint. On CPU, torch uses ``threads``
-    (default $CONCIERGE_SCORER_THREADS, else half the cores): one thread is fastest on a busy 2-core box.
-    """
-    p = Path(path) if path is not None else default_scorer_dir()
-    if not checkpoint_exists(p):
-        log.warning("sequence scorer: no checkpoint at %s; ranking falls back to the baseline ranker", p)
-        return None
-    try:
-        dev = resolve_device(device)
-        if dev.type == "cpu":
-            set_threads(threads if threads is not None else int(os.environ.get("CONCIERGE_SCORER_THREADS", "0")))
-        model, cfg, item_ids, meta = load_checkpoint(p, dev)
-        knn = load_knn(p, cfg.knn_decay) if cfg.knn_weight else None
-    except Exception as exc:
-        log.warning("sequence scorer: checkpoint at %s could not be loaded (%s); ranking falls back to the "
-                    "baseline ranker", p, exc)
-        return None
+def open_checkpoint(path: Union[str, Path], device: str = "auto", batching: Optional[bool] = None,
+                    threads: Optional[int] = None) -> SequenceScorer:
+    """Loads one checkpoint folder into a scorer; raises when it cannot (``load_scorer`` does not)."""
+    p = Path(path)
+    dev = resolve_device(device)
+    if dev.type == "cpu":
+        set_threads(threads if threads is not None else _settings_threads())
+    model, cfg, item_ids, meta = load_checkpoint(p, dev)
+    knn = load_knn(p, cfg.knn_decay) if cfg.knn_weight else None
     if cfg.knn_weight and knn is None:
         log.warning("sequence scorer: %s has no %s; scoring with the transformer alone", p, KNN_FILE)
     log.info("sequence scorer: loaded %s (%s, %d items, hidden %d%s) on %s", p, cfg.model, cfg.n_items,
              cfg.hidden, f", item-kNN blend x{cfg.knn_weight:g}" if knn is not None else "", dev)
     return SequenceScorer(model, cfg, item_ids, dev, meta, batching=batching, knn=knn)
+
+
+def _settings_threads() -> int:
+    from recommender.settings import get_settings
+
+    return int(get_settings().scorer_threads)
+
+
+def load_scorer(path: Union[str, Path, None] = None, device: str = "auto",
+                batching: Optional[bool] = None, threads: Optional[int] = None) -> Optional[SequenceScorer]:
+    """Loads the served checkpoint of the scorer folder ``path`` (default ``get_settings().scorer_path``):
+    the folder itself, or the version its ``CURRENT`` names.
+
+    Returns None, with one log line, when there is no usable checkpoint: the caller then uses the
+    baseline ranker. Never raises for a missing or unreadable checkpoint. On CPU, torch uses ``threads``
+    (default ``get_settings().scorer_threads``, 0 = half the cores): one thread is fastest on a busy 2-core box.
+    """
+    root = Path(path) if path is not None else default_scorer_dir()
+    p = served_checkpoint(root)
+    if p is None:
+        log.warning("sequence scorer: no checkpoint at %s; ranking falls back to the baseline ranker", root)
+        return None
+    try:
+        return open_checkpoint(p, device, batching, threads)
+    except Exception as exc:
+        log.warning("sequence scorer: checkpoint at %s could not be loaded (%s); ranking falls back to the "
+                    "baseline ranker", p, exc)
+        return None

@@ -1,4 +1,9 @@
-"""Settings of the sequential scorer, as one dataclass with a JSON round trip."""
+"""Settings of the sequential scorer, as one dataclass with a JSON round trip (a checkpoint's ``config.json``).
+
+The serving side reads the model's shape from it; the training side (``recommender.seq``) also reads the
+optimisation fields. The settings a training run uses are chosen from the data's shape and the hardware by
+``recommender.seq.recipe``.
+"""
 from __future__ import annotations
 
 import json
@@ -11,7 +16,7 @@ from typing import Any, Dict, Optional, Union
 class SeqConfig:
     """Model, loss and training settings.
 
-    Defaults are the recommended settings (full-softmax SASRec, Pre-LN GPT-2 blocks); see docs/scorer.md.
+    Defaults: a full-softmax SASRec on Pre-LN GPT-2 blocks; ``recommender.seq.recipe`` adjusts them to the data.
     """
 
     # --- model -----------------------------------------------------------------------------------
@@ -31,7 +36,7 @@ class SeqConfig:
     negatives: int = 2048  # negatives for loss="sampled" (shared across the batch)
     label_smoothing: float = 0.0
     bert_mask_prob: float = 0.2  # masking probability for model="bert4rec"
-    # --- item-kNN blend (seq/hybrid.py) ------------------------------------------------------------
+    # --- item-kNN blend (scoring/knn.py; weight chosen by seq/hybrid.py) -----------------------------
     knn_blend: bool = False  # add w x item-kNN to the transformer's scores, w chosen on validation
     knn_weight: float = 0.0  # the chosen w (0 = the transformer alone)
     knn_neighbours: int = 1000
@@ -49,7 +54,7 @@ class SeqConfig:
     refit_epochs: int = 0  # after model selection, epochs on train + validation items (never the test item)
     refit_lr: float = 2e-4  # learning rate of those epochs
     refit_schedule: str = "constant"  # "constant", or "cosine": from refit_lr down to 2% of it over the refit
-    max_minutes: float = 0.0  # wall-clock training budget (0 = none)
+    max_minutes: float = 0.0  # wall-clock budget of one ``train`` call (0 = none); ``run`` budgets the whole run
     val_protocol: str = "full"  # early stopping on "full" or "sampled" validation NDCG@10
     val_users: int = 0  # validate on at most this many users (0 = all)
     eval_every: int = 1
@@ -94,26 +99,3 @@ class SeqConfig:
                 raise KeyError(f"unknown setting {k!r}")
             data[k] = v
         return SeqConfig.from_dict(data)
-
-
-#: Tuned on Amazon Games (SASRec's line format): an ensemble of 3 full-softmax SASRecs (fused loss on CPU), a
-#: 15.5-minute budget, a 3-epoch refit of each at 2e-3 and the item-kNN blend: within 20 minutes on 2 cores. With
-#: fewer cores than members they train one after another on all cores, each with a third of the budget, so each
-#: member's cosine schedule ends at its best epoch instead of idling past it. The refit and the ensemble shape
-#: were chosen on a shifted split whose "test" items are the validation items (``tools/seq_refit_probe.py``,
-#: ``tools/seq_shifted_split.py``; docs/scorer.md).
-SASREC_LINES: Dict[str, Any] = {
-    "loss": "ce", "hidden": 64, "dropout": 0.3, "emb_dropout": 0.3, "batch_size": 128, "lr": 2e-3,
-    "schedule": "cosine", "max_minutes": 15.5, "refit_epochs": 3, "refit_lr": 2e-3,
-    "val_protocol": "sampled", "val_users": 5000, "ensemble": 3, "knn_blend": True,
-}
-
-#: Recommended settings per dataset family (what ``python -m recommender.seq run`` uses).
-PRESETS: Dict[str, Dict[str, Any]] = {
-    "default": {},
-    "games": SASREC_LINES,
-    "sasrec": SASREC_LINES,  # any file in SASRec's line format
-    "ml-100k": {"max_len": 200, "hidden": 64, "dropout": 0.2, "emb_dropout": 0.2, "batch_size": 64, "lr": 2e-3,
-                "schedule": "cosine", "max_minutes": 2.5, "patience": 20, "knn_blend": True},
-    "demo": {"max_len": 50, "hidden": 64, "max_minutes": 2.0, "patience": 5, "knn_blend": True},
-}

@@ -1,15 +1,15 @@
-"""Choose the refit settings of the scorer without touching the test split.
+"""Compare refit settings of the scorer without touching the test split.
 
 The refit (more epochs on the training prefixes extended by each user's validation item) cannot be judged
 on validation: it trains on the validation items. So this probe drops every evaluated user's test item,
-which makes the validation item the "test" item of a shifted split, trains once with the given preset (no
-refit), and then tries each refit variant from the same selected weights and optimiser state, reporting
-the shifted "test" figures with and without the item-kNN blend. The real test items are never loaded into
-the model or the kNN.
+which makes the validation item the "test" item of a shifted split, trains one model once with the settings
+``run`` would choose (no refit), and then refits copies of it with each variant, from the same selected weights
+and optimiser state (``recommender.seq.train.refit``), reporting the shifted "test" figures with and without
+the item-kNN blend. The real test items are never loaded into the model or the kNN.
 
 Usage (Amazon Games, about 25 minutes on 2 cores):
-    PYTHONPATH=bot .venvs/actions/bin/python -m tools.seq_refit_probe ../shared/data/amazon-games/Video.txt \
-        --preset games --max-minutes 12 --variants 2x3e-4,3x3e-4,4x3e-4,2x6e-4,3x6e-4,2x1e-3,4x6e-4,3x1e-3
+    PYTHONPATH=bot .venvs/actions/bin/python -m research.seq_refit_probe ../shared/data/amazon-games/Video.txt \
+        --max-minutes 12 --variants 2x3e-4,3x3e-4,4x3e-4,2x6e-4,3x6e-4,2x1e-3,4x6e-4,3x1e-3
 Prints one JSON object per variant.
 """
 from __future__ import annotations
@@ -20,15 +20,15 @@ import json
 import sys
 from typing import List, Tuple
 
-import numpy as np
 import torch
 
-import recommender.seq.train as seq_train
+from recommender.scoring.config import SeqConfig
 from recommender.seq.baselines import ItemKNN
-from recommender.seq.config import PRESETS, SeqConfig
 from recommender.seq.data import SequenceData, leave_one_out, load_any
 from recommender.seq.evaluate import EvalCases, evaluate_ranker
 from recommender.seq.hybrid import HybridRanker
+from recommender.seq.recipe import DataShape, Hardware, choose_settings
+from recommender.seq.train import TorchRanker, refit, train
 
 
 def without_test_items(data: SequenceData) -> SequenceData:
@@ -55,21 +55,26 @@ def parse_variants(text: str) -> List[Tuple[int, float, str]]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("data")
-    ap.add_argument("--preset", default="games")
-    ap.add_argument("--max-minutes", type=float, default=12.0)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--max-minutes", type=float, default=12.0, help="training budget of the one base model")
+    ap.add_argument("--threads", type=int, default=0)
     ap.add_argument("--variants", default="2x3e-4,3x3e-4,4x3e-4,2x6e-4,3x6e-4,2x1e-3")
     ap.add_argument("--knn-weight", type=float, default=32.0, help="blend weight for the '+ knn' rows")
     args = ap.parse_args(argv)
 
-    split = leave_one_out(without_test_items(load_any(args.data)))
+    data = without_test_items(load_any(args.data))
+    split = leave_one_out(data)
     cases = EvalCases(split, "test", seed=0)
     print(f"shifted split: {len(cases.users)} users evaluated on their validation item", file=sys.stderr)
-    variants = parse_variants(args.variants)
-    plain_refit = seq_train._refit
+    recipe = choose_settings(DataShape.from_data(data), Hardware.detect(threads=args.threads))
+    cfg = SeqConfig().updated(**recipe.settings).updated(
+        ensemble=1, knn_blend=False, refit_epochs=0, max_minutes=args.max_minutes,
+        num_threads=args.threads or None)
+    res = train(split, cfg, progress=False)
+    knn_train = ItemKNN(split, cfg.knn_neighbours, cfg.knn_shrink, decay=cfg.knn_decay)
+    knn_valid = ItemKNN(split, cfg.knn_neighbours, cfg.knn_shrink, with_validation=True, decay=cfg.knn_decay)
 
-    def report(model, cfg, label, knn=None):
-        ranker = seq_train.TorchRanker(model, cfg, torch.device("cpu"))
+    def report(label, knn=None):
+        ranker = TorchRanker(res.model, res.config, torch.device("cpu"))
         if knn is not None:
             ranker = HybridRanker(ranker, knn, args.knn_weight)
             label += f" + knn x{args.knn_weight:g}"
@@ -78,31 +83,16 @@ def main(argv=None) -> int:
                           "sampled_HR@10": round(m["sampled"]["HR@10"], 4),
                           "full_NDCG@10": round(m["full"]["NDCG@10"], 4)}), flush=True)
 
-    def probe(model, opt, params, split_, cfg, rng, gen, device, mask_id, progress):
-        knn_train = ItemKNN(split_, cfg.knn_neighbours, cfg.knn_shrink, decay=cfg.knn_decay)
-        knn_valid = ItemKNN(split_, cfg.knn_neighbours, cfg.knn_shrink, with_validation=True, decay=cfg.knn_decay)
-        report(model, cfg, "no refit")
-        report(model, cfg, "no refit", knn_train)
-        weights, moments = copy.deepcopy(model.state_dict()), copy.deepcopy(opt.state_dict())
-        for epochs, lr, schedule in variants:
-            model.load_state_dict(weights)
-            opt.load_state_dict(moments)
-            plain_refit(model, opt, params, split_,
-                        cfg.updated(refit_epochs=epochs, refit_lr=lr, refit_schedule=schedule),
-                        np.random.default_rng(1), torch.Generator().manual_seed(1), device, mask_id, False)
-            label = f"refit {epochs}x{lr:g}" + (" cosine" if schedule == "cosine" else "")
-            report(model, cfg, label)
-            report(model, cfg, label, knn_valid)
-        model.load_state_dict(weights)
-        return []
-
-    seq_train._refit = probe
-    cfg = SeqConfig().updated(**PRESETS[args.preset]).updated(
-        ensemble=1, knn_blend=False, refit_epochs=1, max_minutes=args.max_minutes, num_threads=args.threads)
-    try:
-        seq_train.train(split, cfg, progress=False)
-    finally:
-        seq_train._refit = plain_refit
+    report("no refit")
+    report("no refit", knn_train)
+    weights, moments = copy.deepcopy(res.model.state_dict()), copy.deepcopy(res.optimizer.state_dict())
+    for epochs, lr, schedule in parse_variants(args.variants):
+        res.model.load_state_dict(weights)
+        res.optimizer.load_state_dict(moments)
+        refit(res, split, res.config.updated(refit_epochs=epochs, refit_lr=lr, refit_schedule=schedule))
+        label = f"refit {epochs}x{lr:g}" + (" cosine" if schedule == "cosine" else "")
+        report(label)
+        report(label, knn_valid)
     return 0
 
 

@@ -6,7 +6,7 @@ makes each user's real validation item the "test" item, so whole configurations 
 end without the real test items ever being loaded.
 
 Usage:
-    PYTHONPATH=bot .venvs/actions/bin/python -m tools.seq_shifted_split ../shared/data/amazon-games/Video.txt \
+    PYTHONPATH=bot .venvs/actions/bin/python -m research.seq_shifted_split ../shared/data/amazon-games/Video.txt \
         /tmp/Video-shifted.txt
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import argparse
 import sys
 
 from recommender.seq.data import load_any
-from tools.seq_refit_probe import without_test_items
+from research.seq_refit_probe import without_test_items
 
 
 def write_lines(data, path: str) -> int:

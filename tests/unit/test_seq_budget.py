@@ -1,0 +1,124 @@
+"""One time budget for the whole run, the estimate printed after epoch 1, and the parts that honour it."""
+import math
+import pickle
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+pytest.importorskip("transformers")
+
+from recommender.seq.budget import (RunBudget, RunPlan, after_training_seconds, estimate_run, member_deadline,
+                                    refit_seconds)
+from recommender.seq.data import leave_one_out
+from recommender.seq.train import train
+
+from tests.unit.test_seq_model import TINY, cyclic_data
+
+GAMES_PLAN = RunPlan(members=3, epochs=17, refit_epochs=3, blend_weights=8, knn_fits=2, test_rankers=4.5,
+                     test_users=30901, val_users=5000, interactions=287107)
+
+
+class FakeClock:
+    """Advances by ``step`` seconds each time it is read."""
+
+    def __init__(self, step=0.0, start=1000.0):
+        self.t, self.step = start, step
+
+    def __call__(self):
+        self.t += self.step
+        return self.t
+
+
+def test_estimate_adds_every_part_of_the_run():
+    e = estimate_run(GAMES_PLAN, epoch_seconds=18.0, val_seconds=2.0, elapsed_seconds=25.0, budget_seconds=20 * 60)
+    training = 3 * 17 * 20.0
+    refit = 3 * refit_seconds(GAMES_PLAN, 18.0)
+    after = after_training_seconds(GAMES_PLAN, 2.0)
+    assert e.training_seconds == training and e.refit_seconds == refit and e.after_seconds == after
+    assert e.total_seconds == pytest.approx(25.0 - 20.0 + training + refit + after)
+    assert not e.fits and e.epochs_in_budget < 17
+    msg = e.message()
+    assert "whole run needs about" in msg and "cut to about" in msg
+    assert "--ensemble 1" in msg and "--refit-epochs 0" in msg and "--max-minutes" in msg
+    roomy = estimate_run(GAMES_PLAN, 18.0, 2.0, 25.0, budget_seconds=60 * 60)
+    assert roomy.fits and roomy.epochs_in_budget == 17 and "it fits" in roomy.message()
+
+
+def test_members_one_after_another_share_what_the_budget_leaves():
+    b = RunBudget(20, clock=FakeClock(), start=0.0)
+    after = after_training_seconds(GAMES_PLAN, 2.0)
+    refit = refit_seconds(GAMES_PLAN, 18.0)
+    d0 = member_deadline(b, GAMES_PLAN.for_member(0), member_start=30.0, epoch_seconds=18.0, val_seconds=2.0)
+    assert d0 == pytest.approx(30.0 + (1200 - after - 30.0) / 3 - refit)
+    d2 = member_deadline(b, GAMES_PLAN.for_member(2), member_start=800.0, epoch_seconds=18.0, val_seconds=2.0)
+    assert d2 == pytest.approx(1200 - after - refit), "the last member gets all that is left"
+    side_by_side = member_deadline(b, RunPlan(members=2, parallel=True, val_users=1), 30.0, 10.0, 1.0)
+    assert side_by_side == pytest.approx(1200), "members side by side each get the whole share"
+    assert member_deadline(RunBudget(0), GAMES_PLAN, 0.0, 1.0, 1.0) == math.inf
+
+
+def test_budget_is_absolute_and_travels_to_worker_processes():
+    b = RunBudget(1, clock=FakeClock(step=1.0, start=0.0), start=0.0)
+    assert b.end == 60.0 and b.limited and not RunBudget(0).limited
+    assert b.allows(10) and not b.allows(100)
+    copy = pickle.loads(pickle.dumps(b))
+    assert copy.end == b.end and copy.clock is __import__("time").time
+
+
+def test_training_stops_when_its_share_of_the_budget_is_spent_and_prints_the_estimate(capsys):
+    split = leave_one_out(cyclic_data(n_users=40))
+    clock = FakeClock(step=0.0)
+    budget = RunBudget(1, clock=clock)  # 60 s in all
+    cfg = TINY.updated(epochs=30, patience=30)
+    plan = RunPlan(members=1, epochs=30, val_users=len(split.eval_users("valid")), interactions=320)
+    clock.step = 2.0  # every clock read advances 2 s: a slow machine
+    res = train(split, cfg, progress=False, budget=budget, plan=plan)
+    err = capsys.readouterr().err
+    assert "estimate after epoch 1: the whole run needs about" in err and "to shorten it" in err
+    assert len(res.history) < 30, "the budget ended training before the schedule"
+    assert res.estimate is not None and res.estimate.budget_seconds == 60
+    assert clock.t - budget.start <= 60 + 2 * 50, "stopped within a step or so of the budget"
+
+
+def test_refit_and_blend_search_give_way_to_the_budget(capsys):
+    split = leave_one_out(cyclic_data(n_users=40))
+    budget = RunBudget(1e-4)  # already spent after the first epoch
+    plan = RunPlan(members=1, epochs=3, refit_epochs=2, blend_weights=8, knn_fits=2, val_users=10, interactions=320)
+    res = train(split, TINY.updated(epochs=3, refit_epochs=2, knn_blend=True, knn_neighbours=5), progress=False,
+                budget=budget, plan=plan)
+    err = capsys.readouterr().err
+    assert "refit stopped after 0 of 2 epochs" in err
+    grid = [r for r in res.history if "knn_weight" in r]
+    assert 1 <= len(grid) < 8, "the weight search stopped early"
+
+
+def test_run_command_keeps_the_whole_budget(tmp_path, capsys):
+    """`run` on a small line file within a 0.5-minute budget: it ends in time and reports what it spent."""
+    import json
+
+    from recommender.seq.cli import main
+
+    rng = np.random.default_rng(0)
+    lines = []
+    for u in range(1, 61):  # one line per user, next item = previous + 1 (mod 30)
+        start = int(rng.integers(1, 31))
+        lines.append(" ".join([str(u)] + [str((start + k) % 30 + 1) for k in range(8)]))
+    path = tmp_path / "cyclic.txt"
+    path.write_text("\n".join(lines) + "\n")
+    code = main(["run", str(path), "--max-minutes", "0.5", "--quiet", "--hidden", "16", "--layers", "1",
+                 "--ensemble", "1", "--report-dir", str(tmp_path / "report"), "--threads", "1"])
+    out = capsys.readouterr()
+    summary = json.loads(out.out.strip().splitlines()[-1])
+    assert code == 0 and summary["run_seconds"] <= 30 + 5
+    assert summary["budget_minutes"] == 0.5 and summary["estimate_minutes"] is not None
+    assert "settings chosen from the data and the hardware" in out.err and "user-lines" in out.err
+
+
+def test_an_ensemble_trained_one_member_after_another_stops_adding_members_out_of_time(monkeypatch, capsys):
+    monkeypatch.setattr("recommender.seq.train.os.cpu_count", lambda: 1)  # members one after another
+    split = leave_one_out(cyclic_data(n_users=40))
+    budget = RunBudget(1e-4)
+    res = train(split, TINY.updated(epochs=3, ensemble=3), progress=False, budget=budget)
+    assert "ensemble cut to 1 of 3 members" in capsys.readouterr().err
+    assert res.config.ensemble == 1 and not hasattr(res.model, "members")
