@@ -244,6 +244,54 @@ class Store:
             _insert_ignoring_conflicts(conn, channel_links, [row], ["channel", "sender_id"])
             return int(conn.execute(select(channel_links.c.user_id).where(link)).scalar_one())
 
+    def _sender_user(self, conn: Connection, channel: str, sender_id: str) -> Optional[int]:
+        link = (channel_links.c.channel == channel) & (channel_links.c.sender_id == sender_id)
+        linked = conn.execute(select(channel_links.c.user_id).where(link)).scalar()
+        if linked is None:  # what user_for_sender would link on first sight
+            linked = conn.execute(select(users.c.id).where(users.c.external_id == sender_id)).scalar()
+        return None if linked is None else int(linked)
+
+    def lookup_user(self, channel: str, sender_id: str) -> Optional[int]:
+        """The user ``user_for_sender`` would return, without creating or linking anything."""
+        with self._read() as conn:
+            return self._sender_user(conn, channel, sender_id)
+
+    def forget_user(self, channel: str, sender_id: str) -> Dict[str, int]:
+        """Delete everything stored about a shopper, in one transaction; returns rows deleted per table.
+
+        The shopper is the user behind (channel, sender_id) as ``user_for_sender`` sees it: their
+        interactions, every channel link of that user and the user row go (explicitly, not by
+        relying on ON DELETE CASCADE), plus this sender's own link if it points elsewhere.
+        """
+        deleted = {"interactions": 0, "channel_links": 0, "users": 0}
+        with self.transaction() as conn:
+            user_id = self._sender_user(conn, channel, sender_id)
+            own_link = (channel_links.c.channel == channel) & (channel_links.c.sender_id == sender_id)
+            if user_id is not None:
+                deleted["interactions"] = int(
+                    conn.execute(delete(interactions).where(interactions.c.user_id == user_id)).rowcount)
+                own_link = own_link | (channel_links.c.user_id == user_id)
+            deleted["channel_links"] = int(conn.execute(delete(channel_links).where(own_link)).rowcount)
+            if user_id is not None:
+                deleted["users"] = int(conn.execute(delete(users).where(users.c.id == user_id)).rowcount)
+        return deleted
+
+    def interaction_counts(self, user_id: int) -> Dict[str, int]:
+        """How many interactions of each event type the user has (all of them, not just recent)."""
+        query = (select(interactions.c.event, func.count()).where(interactions.c.user_id == user_id)
+                 .group_by(interactions.c.event))
+        with self._read() as conn:
+            return {event: int(n) for event, n in conn.execute(query)}
+
+    def item_titles(self, item_ids: Iterable[str]) -> Dict[str, str]:
+        """item id -> title for the ids that are in the catalog."""
+        ids = sorted(set(item_ids))
+        found: Dict[str, str] = {}
+        with self._read() as conn:
+            for chunk in _chunks(ids):
+                found.update(conn.execute(select(items.c.id, items.c.title).where(items.c.id.in_(chunk))).all())
+        return found
+
     # -- interactions ----------------------------------------------------------------------
     def record_interaction(
         self,
