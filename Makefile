@@ -1,8 +1,10 @@
-.PHONY: run demo test setup bench nlu-eval seq-eval
+.PHONY: run demo web test setup bench nlu-eval seq-eval
 run:        ## set up everything and chat in the terminal (embedded SQLite + demo catalog)
 	./scripts/run.sh
 demo:       ## same as run: trains the demo scorer first when var/scorer is missing
 	./scripts/run.sh
+web:        ## set up everything and serve the website chat (prints its URL), REST, and Slack/Telegram when configured
+	./scripts/web.sh
 test:       ## set up everything and run the whole test suite
 	./scripts/test.sh
 setup:

@@ -23,4 +23,46 @@ make_venv() {  # make_venv DIR PYTHON_VERSION LOCK IN
 mkdir -p "$ROOT/var"
 make_venv "$RASA_VENV" 3.10 rasa.lock rasa.in
 make_venv "$ACTIONS_VENV" 3.11 actions.lock actions.in
+
+# The website chat's browser library: socket.io-client from the npm registry (version pinned in
+# package-lock.json), vendored with its licence into bot/connectors/web/static/vendor/ so that
+# `rasa run` (and the Rasa container, which mounts bot/) serves it. Refreshed when the pin changes.
+vendor_socketio() {
+  local vendor="$ROOT/bot/connectors/web/static/vendor" want have work
+  want="$("$PY" -c 'import json,sys; print(json.load(open(sys.argv[1]))["packages"]["node_modules/socket.io-client"]["version"])' "$ROOT/package-lock.json")"
+  have="$(cat "$vendor/socket.io-client.VERSION" 2>/dev/null || true)"
+  if [ "$have" = "$want" ] && [ -s "$vendor/socket.io.min.js" ] && [ -s "$vendor/socket.io-client.LICENSE" ]; then return 0; fi
+  if ! command -v npm >/dev/null 2>&1; then
+    log "npm is needed once to fetch socket.io-client $want for the website chat: installing it with apt"
+    apt_install npm
+  fi
+  log "fetching socket.io-client $want from the npm registry"
+  work="$ROOT/var/npm"
+  rm -rf "$work" && mkdir -p "$work" "$vendor"
+  cp "$ROOT/package.json" "$ROOT/package-lock.json" "$work/"
+  (cd "$work" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
+  cp "$work/node_modules/socket.io-client/dist/socket.io.min.js" "$vendor/socket.io.min.js"
+  cp "$work/node_modules/socket.io-client/LICENSE" "$vendor/socket.io-client.LICENSE"
+  echo "$want" > "$vendor/socket.io-client.VERSION"
+}
+
+apt_install() {  # apt_install PACKAGE...: as root, or through sudo
+  local sudo=""
+  [ "$(id -u)" = "0" ] || sudo="sudo"
+  if ! command -v apt-get >/dev/null 2>&1 || { [ -n "$sudo" ] && ! command -v sudo >/dev/null 2>&1; }; then
+    log "cannot install $* here (no apt-get, or not root and no sudo): install it, then re-run"
+    exit 1
+  fi
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+vendor_socketio
+# The browser test of the website chat drives Debian's chromium through Playwright's Python
+# package (in actions.lock; Playwright's own browser downloads are not used).
+# CONCIERGE_NO_BROWSER=1 skips this where no test will run.
+if [ -z "${CONCIERGE_NO_BROWSER:-}" ] && [ ! -x /usr/bin/chromium ]; then
+  log "installing Debian's chromium for the website chat's browser test"
+  apt_install chromium
+fi
 "$PY" -m recommender load-demo

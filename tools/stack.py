@@ -70,19 +70,25 @@ def _start(cmd: List[str], cwd: Path, env: Dict[str, str], log: Path) -> subproc
 
 @contextlib.contextmanager
 def running_stack(model: Path, database_url: str, workdir: Path, scorer_path: Optional[Path] = None,
-                  endpoints_extra: str = "") -> Iterator[Stack]:
-    """Both servers up and answering; stopped again on exit."""
+                  endpoints_extra: str = "", credentials: Optional[Path] = None,
+                  env_extra: Optional[Dict[str, str]] = None) -> Iterator[Stack]:
+    """Both servers up and answering; stopped again on exit.
+
+    ``credentials``: the channels file (default bot/credentials.yml); ``env_extra``: variables for
+    both servers (the Slack and Telegram connectors read their secrets from the environment).
+    """
     workdir.mkdir(parents=True, exist_ok=True)
     action_port, rasa_port = free_port(), free_port()
     env = dict(os.environ, PYTHONPATH=str(BOT), CONCIERGE_DATABASE_URL=database_url,
                CONCIERGE_SCORER_PATH=str(scorer_path or workdir / "no-scorer"),
                SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    env.update(env_extra or {})
     actions = _start([sys.executable, "-m", "rasa_sdk", "--actions", "actions", "--port", str(action_port)],
                      BOT, env, workdir / "actions.log")
     endpoints = workdir / "endpoints.yml"
     endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n{endpoints_extra}')
     rasa = _start([str(RASA), "run", "--model", str(model), "--port", str(rasa_port), "-i", "127.0.0.1",
-                   "--endpoints", str(endpoints), "--credentials", str(BOT / "credentials.yml")],
+                   "--endpoints", str(endpoints), "--credentials", str(credentials or BOT / "credentials.yml")],
                   BOT, env, workdir / "rasa.log")
     try:
         _wait_for(f"http://127.0.0.1:{action_port}/health", actions, workdir / "actions.log")
@@ -101,10 +107,12 @@ def running_stack(model: Path, database_url: str, workdir: Path, scorer_path: Op
 
 
 def _wait_until_answering(stack: Stack) -> None:
+    """Until a shopping turn is answered (the action server builds its runtime in the background)."""
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         try:
-            if stack.send("warm-up", "hello").status_code == 200:
+            response = stack.send("warm-up", "show me tablets")
+            if response.status_code == 200 and response.json():
                 return
         except requests.RequestException:
             pass
