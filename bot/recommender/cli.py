@@ -13,12 +13,13 @@ from typing import List, Optional
 
 from sqlalchemy.engine import make_url
 
-from .importer import ImportValidationError, import_catalog, import_interactions
+from .importer import ImportCancelled, ImportValidationError, ReplacePlan, import_catalog, import_interactions
 from .nlu_export import DEFAULT_NLU_PATH, write_nlu_vocabulary
 from .store import Store, default_database_url
 from .vocabulary import build_vocabulary
 
 EXIT_INVALID = 2
+EXIT_NOT_CONFIRMED = 3
 
 
 def _shown(url: str) -> str:
@@ -53,9 +54,51 @@ def cmd_load_demo(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def _interactive() -> bool:
+    """True when a person can answer a question: stdin is a terminal."""
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+def _confirm_replace(args: argparse.Namespace):
+    """The ``confirm`` callback for ``import-catalog --replace``: --yes, a y/N prompt, or refuse."""
+
+    def confirm(plan: ReplacePlan) -> bool:
+        if args.yes:
+            print(f"{plan.describe()}; going ahead (--yes)")
+            return True
+        if not _interactive():
+            print(
+                f"refusing to replace the catalog without confirmation: {plan.describe()}. "
+                "Run it in a terminal to be asked, or pass --yes; nothing was imported.",
+                file=sys.stderr,
+            )
+            return False
+        print(plan.describe() + ".", file=sys.stderr)
+        print("Delete them? [y/N] ", end="", file=sys.stderr, flush=True)
+        try:
+            answer = sys.stdin.readline()
+        except (EOFError, KeyboardInterrupt):
+            answer = ""
+        if answer.strip().lower() in {"y", "yes"}:
+            return True
+        print("not confirmed; nothing was imported", file=sys.stderr)
+        return False
+
+    return confirm
+
+
 def cmd_import_catalog(store: Store, args: argparse.Namespace) -> int:
     store.migrate()
-    result = import_catalog(store, args.path, replace=args.replace)
+    confirm = _confirm_replace(args) if args.replace else None
+    try:
+        result = import_catalog(store, args.path, replace=args.replace, confirm=confirm)
+    except ImportCancelled as exc:
+        if "not confirmed" not in str(exc):  # the callback has already said why
+            print(str(exc), file=sys.stderr)
+        return EXIT_NOT_CONFIRMED
     extra = f", removed {result.removed_items}" if args.replace else ""
     print(f"imported {result.items} items from {args.path}{extra}")
     return 0
@@ -113,7 +156,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--force", action="store_true", help="reload even if already loaded")
     catalog = add("import-catalog", cmd_import_catalog, "import a catalog file (.csv or .json)")
     catalog.add_argument("path", type=Path)
-    catalog.add_argument("--replace", action="store_true", help="remove stored items not in the file")
+    catalog.add_argument(
+        "--replace",
+        action="store_true",
+        help="remove stored items not in the file (and their interactions); says how many and asks first",
+    )
+    catalog.add_argument(
+        "--yes", "-y", action="store_true", help="with --replace: delete without asking (for scripts)"
+    )
     logs = add("import-interactions", cmd_import_interactions, "import an interaction log (.csv)")
     logs.add_argument("path", type=Path)
     nlu = add("export-nlu", cmd_export_nlu, "write the NLU vocabulary (lookups, synonyms) for rasa train")

@@ -3,6 +3,11 @@
 Files are validated completely before anything is written, and every problem is reported
 by file, line and field, so a shop can fix its export in one pass. The write itself is a
 single transaction: an import either lands entirely or not at all.
+
+Control characters (NUL and the rest of Unicode's Cc category) are refused in every field;
+tab, newline and carriage return are allowed inside ``description`` only. Replacing a
+catalog can be made to ask first (``confirm``): :func:`plan_replace` says how many stored
+items, and interactions with them, the replace would delete.
 """
 from __future__ import annotations
 
@@ -12,10 +17,14 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Set, Tuple
+from typing import Any, Callable, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set, Tuple
+
+from sqlalchemy import func, select
 
 from .catalog import EVENT_TYPES, Item
 from .store import Store, parse_timestamp
+from .store.schema import interactions as interactions_table
+from .store.schema import items as items_table
 from .vocabulary import FEATURE_ALIASES
 
 #: Stop collecting after this many problems; one exception reports them all.
@@ -44,6 +53,36 @@ class ImportValidationError(ValueError):
             f"({convention}):"
         )
         super().__init__("\n".join([header, *(f"  {e}" for e in errors)]))
+
+
+class ImportCancelled(RuntimeError):
+    """A replace was not confirmed (or the catalog changed after it was); nothing was written."""
+
+
+@dataclass(frozen=True)
+class ReplacePlan:
+    """What replacing the stored catalog with a file would delete."""
+
+    item_ids: Tuple[str, ...] = ()  # stored items that are not in the file
+    interactions: int = 0  # stored interactions with those items (deleted with them)
+    kept_items: int = 0  # stored items that the file overwrites
+
+    @property
+    def items(self) -> int:
+        return len(self.item_ids)
+
+    @property
+    def deletes_anything(self) -> bool:
+        return bool(self.item_ids or self.interactions)
+
+    def describe(self) -> str:
+        if not self.deletes_anything:
+            return "replacing the catalog deletes nothing (every stored item is in the file)"
+        shown = ", ".join(self.item_ids[:5]) + (", ..." if len(self.item_ids) > 5 else "")
+        return (
+            f"replacing the catalog deletes {self.items} stored item(s) that are not in the file "
+            f"({shown}) and {self.interactions} interaction(s) with them"
+        )
 
 
 @dataclass(frozen=True)
@@ -83,6 +122,43 @@ class _Problems:
 
 class _Invalid(Exception):
     """One field's problem (message only; the caller knows where)."""
+
+
+# -- control characters ----------------------------------------------------------------------
+#: Unicode category Cc: C0 controls, DEL and C1 controls.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, LF, CR allowed
+#: Fields in which tab and line breaks are allowed (they are folded into spaces).
+MULTILINE_FIELDS = frozenset({"description"})
+_CONTROL_NAMES = {0: "NUL", 9: "TAB", 10: "LF", 13: "CR", 27: "ESC", 127: "DEL"}
+
+
+def _control_problem(value: Any, multiline: bool) -> Optional[str]:
+    """A message for the first control character in ``value`` (or its strings), else None."""
+    if isinstance(value, str):
+        match = (_CONTROL_IN_TEXT if multiline else _CONTROL).search(value)
+        if match is None:
+            return None
+        code = ord(match.group())
+        name = _CONTROL_NAMES.get(code, "control character")
+        return f"contains a control character (U+{code:04X} {name}) at character {match.start() + 1}"
+    if isinstance(value, (list, tuple)):
+        for entry in value:
+            problem = _control_problem(entry, multiline)
+            if problem:
+                return problem
+    return None
+
+
+def _reject_controls(problems: "_Problems", where: str, record: Mapping[str, Any]) -> bool:
+    """Report every field of ``record`` holding a control character; True if there was one."""
+    found = False
+    for name, value in record.items():
+        problem = _control_problem(value, multiline=name in MULTILINE_FIELDS)
+        if problem:
+            problems.add(where, problem, field=name)
+            found = True
+    return found
 
 
 # -- normalisation -------------------------------------------------------------------------
@@ -240,7 +316,8 @@ def _csv_records(
             bad_header = False
             for column in columns:
                 if column not in allowed:
-                    problems.add("line 1", f'unknown column "{column}" (allowed: {", ".join(allowed)})')
+                    shown = column if _control_problem(column, False) is None else ascii(column)[1:-1]
+                    problems.add("line 1", f'unknown column "{shown}" (allowed: {", ".join(allowed)})')
                     bad_header = True
                 elif columns.count(column) > 1:
                     problems.add("line 1", f'column "{column}" appears more than once')
@@ -265,7 +342,10 @@ def _csv_records(
                 if len(row) != len(columns):
                     problems.add(f"line {start}", f"expected {len(columns)} columns, found {len(row)}")
                     continue
-                yield f"line {start}", dict(zip(columns, row))
+                record = dict(zip(columns, row))
+                if _reject_controls(problems, f"line {start}", record):
+                    continue
+                yield f"line {start}", record
     except UnicodeDecodeError as exc:
         problems.add("", f"is not valid UTF-8 ({exc.reason} at byte {exc.start})")
     except OSError as exc:
@@ -299,9 +379,11 @@ def _json_records(path: Path, problems: _Problems) -> Iterator[Tuple[str, Dict[s
             continue
         unknown = sorted(set(record) - set(allowed))
         for key in unknown:
-            problems.add(where, f"unknown field (allowed: {', '.join(allowed)})", field=key)
-        if not unknown:
-            yield where, record
+            shown = key if _control_problem(key, False) is None else ascii(key)[1:-1]
+            problems.add(where, f"unknown field (allowed: {', '.join(allowed)})", field=shown)
+        if unknown or _reject_controls(problems, where, record):
+            continue
+        yield where, record
 
 
 def _catalog_item(problems: _Problems, where: str, record: Mapping[str, Any]) -> Optional[Item]:
@@ -395,19 +477,55 @@ def read_interactions(path: Path | str, known_item_ids: Iterable[str]) -> List[D
 
 
 # -- writers ---------------------------------------------------------------------------------
+def _chunked(values: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def _plan(conn: Any, keep: Set[str]) -> ReplacePlan:
+    stored = set(conn.execute(select(items_table.c.id)).scalars())
+    stale = tuple(sorted(stored - keep))
+    doomed = 0
+    for chunk in _chunked(stale):
+        query = select(func.count()).select_from(interactions_table).where(interactions_table.c.item_id.in_(chunk))
+        doomed += int(conn.execute(query).scalar_one())
+    return ReplacePlan(item_ids=stale, interactions=doomed, kept_items=len(stored & keep))
+
+
+def plan_replace(store: Store, new_items: Iterable[Item]) -> ReplacePlan:
+    """What ``replace_catalog(new_items)`` would delete from the store right now (reads only)."""
+    keep = {item.id for item in new_items}
+    with store.engine.connect() as conn:
+        return _plan(conn, keep)
+
+
 def import_files(
     store: Store,
     catalog: Path | str | None = None,
     interactions: Path | str | None = None,
     replace: bool = False,
+    confirm: Optional[Callable[[ReplacePlan], bool]] = None,
 ) -> ImportResult:
     """Validate a catalog and/or an interaction log, then write both in one transaction.
 
     With ``replace`` the catalog replaces the stored one (removed items lose their
     interactions); otherwise items are upserted. Interactions may reference items of the
     catalog being imported or, unless replacing, items already stored.
+
+    ``confirm``, when given with ``replace``, is called after validation with the
+    :class:`ReplacePlan` (only if the replace deletes anything) and must return True for the
+    import to go ahead; otherwise :class:`ImportCancelled` is raised and nothing is written.
+    If the stored catalog gains items to delete between the question and the write, the
+    import is cancelled too, so no more is ever deleted than was confirmed.
     """
     items = read_catalog(catalog) if catalog is not None else None
+    confirmed: Optional[ReplacePlan] = None
+    if replace and items is not None and confirm is not None:
+        plan = plan_replace(store, items)
+        if plan.deletes_anything:
+            if not confirm(plan):
+                raise ImportCancelled("the replace was not confirmed; nothing was imported")
+            confirmed = plan
     rows = None
     if interactions is not None:
         known = {item.id for item in items or ()}
@@ -415,9 +533,16 @@ def import_files(
             known |= store.item_ids()
         rows = read_interactions(interactions, known)
     removed = 0
-    with store.transaction():
+    with store.transaction() as conn:
         if items is not None:
             if replace:
+                if confirm is not None:
+                    now = _plan(conn, {item.id for item in items})
+                    if not set(now.item_ids) <= set(confirmed.item_ids if confirmed else ()):
+                        raise ImportCancelled(
+                            "the stored catalog changed after the replace was confirmed "
+                            f"(it would now delete {now.items} item(s)); nothing was imported, run it again"
+                        )
                 removed = store.replace_catalog(items)
             else:
                 store.upsert_items(items)
@@ -425,9 +550,14 @@ def import_files(
     return ImportResult(items=len(items or ()), removed_items=removed, interactions=written)
 
 
-def import_catalog(store: Store, path: Path | str, replace: bool = False) -> ImportResult:
+def import_catalog(
+    store: Store,
+    path: Path | str,
+    replace: bool = False,
+    confirm: Optional[Callable[[ReplacePlan], bool]] = None,
+) -> ImportResult:
     """Validate then upsert (or with ``replace``, replace) the catalog in one transaction."""
-    return import_files(store, catalog=path, replace=replace)
+    return import_files(store, catalog=path, replace=replace, confirm=confirm)
 
 
 def import_interactions(store: Store, path: Path | str) -> ImportResult:

@@ -228,3 +228,167 @@ def test_cli_load_demo_is_idempotent(demo_database_url):
     stats = run_cli("stats", database_url=demo_database_url).stdout
     counts = dict(line.split(": ", 1) for line in stats.splitlines())
     assert int(counts["items"]) > 100 and int(counts["interactions"]) > 10_000
+
+
+# -- control characters are refused, naming line and field ------------------------------------
+CONTROL_CSV = [
+    ("NUL in title", HEADER + "p1,A\x00B,tvs,X,10,,,,,\n", 'catalog.csv line 2, field "title": contains a control '
+     "character (U+0000 NUL) at character 2"),
+    ("ESC in brand", HEADER + "p1,A,tvs,X,10,,,,,\np2,B,tvs,\x1b[31mX,10,,,,,\n",
+     'catalog.csv line 3, field "brand": contains a control character (U+001B ESC)'),
+    ("tab in id", HEADER + "p\t1,A,tvs,X,10,,,,,\n", 'line 2, field "id": contains a control character (U+0009 TAB)'),
+    ("newline in title", HEADER + 'p1,"A\nB",tvs,X,10,,,,,\n', 'line 2, field "title": contains a control character'),
+    ("NUL in description", HEADER + "p1,A,tvs,X,10,,,a\x00b,,\n", 'line 2, field "description": contains a control'),
+    ("bell in features", HEADER + "p1,A,tvs,X,10,,wifi|\x07,,,\n", 'line 2, field "features": contains a control'),
+    ("C1 in price", HEADER + "p1,A,tvs,X,1\x850,,,,,\n", 'line 2, field "price": contains a control character (U+0085'),
+]
+
+
+@pytest.mark.parametrize("case, text, message", CONTROL_CSV, ids=[c[0] for c in CONTROL_CSV])
+def test_rejects_control_characters_in_csv_fields(tmp_path, case, text, message):
+    with pytest.raises(ImportValidationError) as caught:
+        read_catalog(write(tmp_path, "catalog.csv", text))
+    assert message in str(caught.value)
+    assert "\x00" not in str(caught.value) and "\x1b" not in str(caught.value)  # never echoed raw
+
+
+def test_tab_and_newlines_are_allowed_inside_descriptions_only(tmp_path):
+    (item,) = read_catalog(write(tmp_path, "catalog.csv", HEADER + 'p1,A,tvs,X,10,,,"Line one\r\n\tLine two",,\n'))
+    assert item.description == "Line one Line two"
+
+
+def test_rejects_control_characters_in_json_fields(tmp_path):
+    rows = [{"id": "a\u0000", "title": "A", "category": "c", "brand": "b", "price": 1},
+            {"id": "b", "title": "B", "category": "c", "brand": "b", "price": 1, "features": ["ok", "n\u0007o"]},
+            {"id": "c", "title": "C", "category": "c", "brand": "b", "price": 1, "description": "x\ty\nz"},
+            {"id": "d", "title": "D", "category": "c", "brand": "b", "price": 1, "bad\u0000key": 1}]
+    with pytest.raises(ImportValidationError) as caught:
+        read_catalog(write(tmp_path, "catalog.json", json.dumps(rows)))
+    errors = caught.value.errors
+    assert errors[0] == 'catalog.json item 1, field "id": contains a control character (U+0000 NUL) at character 2'
+    assert errors[1].startswith('catalog.json item 2, field "features": contains a control character (U+0007')
+    assert errors[2].startswith('catalog.json item 4, field "bad\\x00key": unknown field')
+    assert len(errors) == 3  # the description with a tab and a newline is fine
+
+
+def test_rejects_control_characters_in_interaction_logs_and_writes_nothing(store, tmp_path):
+    import_catalog(store, write(tmp_path, "catalog.csv", GOOD_CSV))
+    before = store.counts()
+    log = LOG_HEADER + "ann,p1,view,,2024-05-01T12:00:00Z,web\nbob\x00,p1,view,,2024-05-01T12:00:00Z,\n"
+    with pytest.raises(ImportValidationError, match='log.csv line 3, field "user_id": contains a control character'):
+        import_interactions(store, write(tmp_path, "log.csv", log))
+    bad_catalog = HEADER + "n1,New,tvs,X,10,,,,,\nn2,B\x00,tvs,X,10,,,,,\n"
+    with pytest.raises(ImportValidationError, match='line 3, field "title"'):
+        import_catalog(store, write(tmp_path, "bad.csv", bad_catalog), replace=True)
+    assert store.counts() == before
+
+
+# -- --replace says what it deletes and asks first ---------------------------------------------
+LOG_FOR_GOOD = LOG_HEADER + ("ann,p1,view,,2024-05-01T12:00:00Z,web\nann,p2,like,,1714564900,\n"
+                             "bob,p2,view,,1714564901,\nbob,p3,view,,1714564902,\n")
+ONLY_P3 = HEADER + "p3,Budget Buds,headphones,Acme,19.5,USD,wireless,,0,\n"
+
+
+def test_plan_replace_counts_items_and_interactions_it_would_delete(store, tmp_path):
+    from recommender.importer import plan_replace
+
+    import_catalog(store, write(tmp_path, "catalog.csv", GOOD_CSV))
+    import_interactions(store, write(tmp_path, "log.csv", LOG_FOR_GOOD))
+    plan = plan_replace(store, read_catalog(write(tmp_path, "new.csv", ONLY_P3)))
+    assert (plan.item_ids, plan.items, plan.interactions, plan.kept_items) == (("p1", "p2"), 2, 3, 1)
+    assert "deletes 2 stored item(s)" in plan.describe() and "3 interaction(s)" in plan.describe()
+    assert not plan_replace(store, read_catalog(write(tmp_path, "same.csv", GOOD_CSV))).deletes_anything
+
+
+def test_a_refused_confirmation_writes_nothing_and_asks_only_when_something_is_deleted(store, tmp_path):
+    from recommender.importer import ImportCancelled
+
+    import_catalog(store, write(tmp_path, "catalog.csv", GOOD_CSV))
+    import_interactions(store, write(tmp_path, "log.csv", LOG_FOR_GOOD))
+    before, asked = store.counts(), []
+    with pytest.raises(ImportCancelled):
+        import_catalog(store, write(tmp_path, "new.csv", ONLY_P3), replace=True, confirm=lambda p: asked.append(p))
+    assert store.counts() == before and asked[0].items == 2
+    import_catalog(store, write(tmp_path, "same.csv", GOOD_CSV), replace=True, confirm=lambda p: 1 / 0)  # not asked
+    result = import_catalog(store, write(tmp_path, "new.csv", ONLY_P3), replace=True, confirm=lambda p: True)
+    assert result.removed_items == 2 and store.counts()["interactions"] == 1
+
+
+def test_items_added_while_asking_cancel_the_replace(store, tmp_path):
+    from recommender.importer import ImportCancelled
+
+    import_catalog(store, write(tmp_path, "catalog.csv", GOOD_CSV))
+
+    def someone_adds_an_item_meanwhile(plan):
+        import_catalog(store, write(tmp_path, "extra.csv", HEADER + "x9,Extra,tvs,X,10,,,,,\n"))
+        return True
+
+    with pytest.raises(ImportCancelled, match="changed after the replace was confirmed"):
+        import_catalog(store, write(tmp_path, "new.csv", ONLY_P3), replace=True, confirm=someone_adds_an_item_meanwhile)
+    assert {i.id for i in store.load_items()} == {"p1", "p2", "p3", "x9"}  # nothing more was deleted
+
+
+def _cli(args, url, **kwargs):
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import BOT, ROOT
+
+    env = dict(os.environ, PYTHONPATH=str(BOT))
+    return subprocess.run([sys.executable, "-m", "recommender", *args, "--database-url", url],
+                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def _loaded_shop(tmp_path):
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    assert _cli(["import-catalog", str(write(tmp_path, "catalog.csv", GOOD_CSV))], url).returncode == 0
+    assert _cli(["import-interactions", str(write(tmp_path, "log.csv", LOG_FOR_GOOD))], url).returncode == 0
+    return url, write(tmp_path, "new.csv", ONLY_P3)
+
+
+def _counts(url):
+    with Store(url) as s:
+        return s.counts()
+
+
+def test_cli_replace_without_a_terminal_or_yes_refuses_and_writes_nothing(tmp_path):
+    import subprocess
+
+    url, new = _loaded_shop(tmp_path)
+    before = _counts(url)
+    refused = _cli(["import-catalog", str(new), "--replace"], url, stdin=subprocess.DEVNULL)
+    assert refused.returncode == 3, refused.stderr
+    assert "refusing to replace the catalog without confirmation" in refused.stderr
+    assert "deletes 2 stored item(s)" in refused.stderr and "3 interaction(s)" in refused.stderr
+    assert "--yes" in refused.stderr and "imported" not in refused.stdout
+    piped = _cli(["import-catalog", str(new), "--replace"], url, input="y\n")  # a pipe is no terminal either
+    assert piped.returncode == 3 and _counts(url) == before
+
+    done = _cli(["import-catalog", str(new), "--replace", "--yes"], url, stdin=subprocess.DEVNULL)
+    assert done.returncode == 0, done.stderr
+    assert "deletes 2 stored item(s)" in done.stdout and "imported 1 items" in done.stdout and "removed 2" in done.stdout
+    assert _counts(url)["items"] == 1 and _counts(url)["interactions"] == 1
+    again = _cli(["import-catalog", str(new), "--replace"], url, stdin=subprocess.DEVNULL)  # deletes nothing: no question
+    assert again.returncode == 0 and "removed 0" in again.stdout
+
+
+@pytest.mark.parametrize("answer, confirmed", [("n\n", False), ("\n", False), ("yes\n", True)])
+def test_cli_replace_in_a_terminal_asks_y_n(tmp_path, answer, confirmed):
+    import os
+    import pty
+
+    url, new = _loaded_shop(tmp_path)
+    before = _counts(url)
+    leader, follower = pty.openpty()
+    try:
+        os.write(leader, answer.encode())
+        done = _cli(["import-catalog", str(new), "--replace"], url, stdin=follower)
+    finally:
+        os.close(follower)
+        os.close(leader)
+    assert "deletes 2 stored item(s)" in done.stderr and "Delete them? [y/N]" in done.stderr
+    if confirmed:
+        assert done.returncode == 0 and "removed 2" in done.stdout and _counts(url)["items"] == 1
+    else:
+        assert done.returncode == 3 and "nothing was imported" in done.stderr and _counts(url) == before
