@@ -23,7 +23,8 @@ def production_endpoints(database_url: str, redis_db: int, prefix: str) -> str:
     return (
         "tracker_store:\n  type: SQL\n  dialect: postgresql\n"
         f"  url: {url.host}\n  port: {url.port or 5432}\n  db: {url.database}\n  username: {url.username}\n"
-        f"lock_store:\n  type: rasa_addons.lock_store.AtomicRedisLockStore\n  url: 127.0.0.1\n  port: 6379\n  db: {redis_db}\n  key_prefix: {prefix}\n"
+        "lock_store:\n  type: rasa_addons.lock_store.AtomicRedisLockStore\n"
+        f"  url: 127.0.0.1\n  port: 6379\n  db: {redis_db}\n  key_prefix: {prefix}\n"
     )
 
 

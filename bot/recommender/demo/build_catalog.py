@@ -15,7 +15,7 @@ import argparse
 import itertools
 import json
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
@@ -1128,12 +1128,20 @@ def expand_line(line: Line) -> List[dict]:
     return rows
 
 
+def with_platform(category: str, line: Line) -> Line:
+    """Non-Apple phones run Android: say so in the blurb, so "an Android phone" can be learnt
+    from the item texts (``recommender.understanding.kinds``) like any other sub-kind."""
+    if category == "smartphones" and line.brand != "Apple" and "Android" not in line.blurb:
+        return replace(line, blurb=f"{line.blurb} Runs Android.")
+    return line
+
+
 def build_catalog(seed: int = SEED) -> List[dict]:
     """The full catalog in table order with stable per-category ids."""
     rng = random.Random(seed)
     items: List[dict] = []
     for category, lines in CATALOG.items():
-        variants = [row for line in lines for row in expand_line(line)]
+        variants = [row for line in lines for row in expand_line(with_platform(category, line))]
         for number, row in enumerate(variants, start=1):
             items.append({
                 "id": f"{ID_PREFIX[category]}-{number:04d}",

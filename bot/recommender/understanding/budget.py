@@ -134,7 +134,9 @@ _MAX_CUES = (
 _MAX_CUES_SOFT = (
     r"up\s*to|(?:a\s+)?max(?:imum)?\.?(?:\s+(?:budget|price|spend))?(?:\s+(?:of|is|would\s+be|"
     r"will\s+be)|\s*[:=])?|at\s+(?:the\s+)?most|within|"
-    r"capped\s+at|cap(?:\s+(?:of|at|is))?|limit(?:\s+(?:of|is))?|ceiling(?:\s+of)?"
+    r"capped\s+at|cap(?:\s+(?:of|at|is))?|limit(?:\s+(?:of|is))?|ceiling(?:\s+of)?|"
+    r"(?:stretch|go|push|spend|afford|pay|do)(?:\s+(?:it|up))?\s+(?:to|as\s+(?:high|much)\s+as)|"
+    r"can\s+(?:afford|spend|pay|do)|(?:no|not)\s+more\s+th[ae]n"
 )
 _MIN_CUES = (
     r"over|above|more\s+th[ae]n|higher\s+th[ae]n|greater\s+th[ae]n|pricier\s+th[ae]n|"
