@@ -18,6 +18,8 @@ class Constraints:
     brands: Tuple[str, ...] = ()
     excluded_brands: Tuple[str, ...] = ()
     excluded_ids: FrozenSet[str] = field(default_factory=frozenset)
+    #: a sub-kind inside the category ("earbuds"): only these items, when set
+    kind_ids: FrozenSet[str] = field(default_factory=frozenset)
     in_stock_only: bool = True
 
     def with_changes(self, **changes) -> "Constraints":
@@ -34,6 +36,8 @@ class Constraints:
         if self.max_price is not None and item.price > self.max_price:
             return False
         if item.id in self.excluded_ids:
+            return False
+        if self.kind_ids and item.id not in self.kind_ids:
             return False
         brand = item.brand.lower()
         if self.brands and brand not in {b.lower() for b in self.brands}:

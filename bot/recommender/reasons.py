@@ -33,7 +33,7 @@ def explain(scored: ScoredItem, constraints: Constraints) -> str:
     if len(parts) < 2 and float(signals.get("popularity") or 0.0) > 0.7:
         parts.append("a popular pick with shoppers")
     if not parts:
-        extras = ", ".join(item.features[:2])
-        parts.append(f"well-rated {item.category.rstrip('s')}" + (f" with {extras}" if extras else ""))
+        extras = " and ".join(item.features[:2])
+        parts.append("fits your request" + (f"; has {extras}" if extras else ""))
     text = "; ".join(parts[:3])
     return text[0].upper() + text[1:]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Iterable, List, Mapping, Optional, Sequence
+from typing import Callable, Dict, Iterable, List, Mapping, Optional, Sequence
 
 from .catalog import Item
 from .constraints import Constraints
@@ -24,9 +24,17 @@ class RankedItem:
     item: Item
     score: float
     reason: str
+    #: other colours / sizes of the same model (one row, "also in Blue, 256 GB")
+    variants: List[Item] = field(default_factory=list)
+    signals: Dict[str, object] = field(default_factory=dict)
 
     def to_payload(self) -> dict:
-        return {**self.item.to_payload(), "reason": self.reason}
+        payload = {**self.item.to_payload(), "reason": self.reason, "description": self.item.description}
+        if self.item.image_url:
+            payload["image_url"] = self.item.image_url
+        if self.variants:
+            payload["variants"] = [{"id": v.id, "title": v.title, "price": v.price} for v in self.variants]
+        return payload
 
 
 @dataclass
@@ -48,8 +56,11 @@ class Recommendation:
 class Recommender:
     """Holds the catalog in memory; stateless per request."""
 
-    def __init__(self, items: Iterable[Item], popularity: Optional[Mapping[str, float]] = None, scorer=None):
+    def __init__(self, items: Iterable[Item], popularity: Optional[Mapping[str, float]] = None, scorer=None,
+                 model_key: Optional[Callable[[Item], str]] = None):
         self.catalog: List[Item] = list(items)
+        #: which model an item is a variant of; variants of one model fill one row of a list
+        self.model_key = model_key
         self.items = {item.id: item for item in self.catalog}
         self.vocabulary: Vocabulary = build_vocabulary(self.catalog)
         self.baseline = BaselineRanker(self.items, popularity or {})
@@ -64,16 +75,53 @@ class Recommender:
         return str(ranked[0].signals.get("ranker", self.ranker.name)) if ranked else self.ranker.name
 
     def _finish(self, ranked: List[ScoredItem], constraints: Constraints, k: int) -> List[RankedItem]:
-        return [RankedItem(s.item, s.score, explain(s, constraints)) for s in ranked[:k]]
+        """The best ``k`` models: the best-ranked variant of each stands for it, the rest ride along."""
+        rows: List[RankedItem] = []
+        by_model: Dict[str, RankedItem] = {}
+        for s in ranked:
+            key = self.model_key(s.item) if self.model_key else s.item.id
+            if key in by_model:
+                by_model[key].variants.append(s.item)
+                continue
+            if len(rows) >= k:
+                continue
+            row = RankedItem(s.item, s.score, explain(s, constraints), signals=dict(s.signals))
+            by_model[key] = row
+            rows.append(row)
+        return rows
+
+    @staticmethod
+    def _with_relevance(ranked: List[ScoredItem], relevance: Optional[Mapping[str, float]],
+                        weight: float) -> List[ScoredItem]:
+        """Blend how well each item's text matches the shopper's own words into the order."""
+        if not relevance or not ranked:
+            return ranked
+        values = [relevance.get(s.item.id, 0.0) for s in ranked]
+        low, high = min(values), max(values)
+        span = (high - low) or 1.0
+        for s, value in zip(ranked, values):
+            s.signals["relevance"] = (value - low) / span
+            s.score += weight * (value - low) / span
+        return sorted(ranked, key=lambda s: (-s.score, s.item.price, s.item.id))
+
+    def count_models(self, candidates: Sequence[Item]) -> int:
+        if not self.model_key:
+            return len(candidates)
+        return len({self.model_key(i) for i in candidates})
 
     def recommend(self, constraints: Constraints, context: RankingContext = RankingContext(),
-                  k: int = DEFAULT_LIST_SIZE, skip: Sequence[str] = ()) -> Recommendation:
-        """Top ``k`` items meeting every constraint, best first for this shopper."""
+                  k: int = DEFAULT_LIST_SIZE, skip: Sequence[str] = (),
+                  relevance: Optional[Callable[[Sequence[Item]], Mapping[str, float]]] = None,
+                  relevance_weight: float = 0.5) -> Recommendation:
+        """Top ``k`` models meeting every constraint, best first for this shopper."""
         effective = self._exclusions(constraints, context, skip)
         candidates = effective.filter(self.catalog)
         if candidates:
             ranked = self.ranker.rank(candidates, context)
-            return Recommendation(constraints, self._finish(ranked, constraints, k), len(candidates), self._used(ranked))
+            if relevance is not None:
+                ranked = self._with_relevance(ranked, relevance(candidates), relevance_weight)
+            return Recommendation(constraints, self._finish(ranked, constraints, k), self.count_models(candidates),
+                                  self._used(ranked))
         relaxations = suggest_relaxations(self.catalog, effective)
         nearest: List[RankedItem] = []
         if relaxations:

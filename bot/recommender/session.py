@@ -5,8 +5,8 @@ testable functions; the action server only maps this to and from slots.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from typing import List, Optional, Sequence, Tuple
+from dataclasses import dataclass, fields, replace
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from .catalog import Item
 from .constraints import Constraints
@@ -21,6 +21,13 @@ class ShoppingSession:
     features: Tuple[str, ...] = ()
     brands: Tuple[str, ...] = ()
     excluded_brands: Tuple[str, ...] = ()
+    #: a sub-kind inside the category ("earbuds"): its label and the items it covers
+    kind: Optional[str] = None
+    kind_ids: Tuple[str, ...] = ()
+    #: needs said in the shopper's words and how they were read: ((phrase, feature), ...)
+    needs: Tuple[Tuple[str, str], ...] = ()
+    #: the shopper's own description of the need, for semantic relevance in the ranking
+    need_text: str = ""
     preferences_given: bool = False
     #: the list on screen now, in order (item references resolve against it)
     shown: Tuple[str, ...] = ()
@@ -30,6 +37,18 @@ class ShoppingSession:
     liked: Tuple[str, ...] = ()
     disliked: Tuple[str, ...] = ()
     purchased: Tuple[str, ...] = ()
+    #: items never to list again in this conversation (variants of a bought model)
+    hidden: Tuple[str, ...] = ()
+    #: the question the assistant is waiting on ("category", "relaxation", ...), if any
+    pending: Optional[str] = None
+    #: quick replies offered last, as (title, payload): typing the number or the title picks one
+    options: Tuple[Tuple[str, str], ...] = ()
+    #: the loosenings offered when nothing fitted: ({"label": ..., "constraints": {...}}, ...)
+    relaxations: Tuple[dict, ...] = ()
+    #: narrowing questions already asked, so none is asked twice
+    asked: Tuple[str, ...] = ()
+    #: messages in a row that could not be understood (the reply changes, never repeats)
+    misunderstood: int = 0
 
     def constraints(self) -> Constraints:
         return Constraints(
@@ -39,22 +58,68 @@ class ShoppingSession:
             features=self.features,
             brands=self.brands,
             excluded_brands=self.excluded_brands,
-            excluded_ids=frozenset(self.disliked) | frozenset(self.purchased),
+            excluded_ids=frozenset(self.disliked) | frozenset(self.purchased) | frozenset(self.hidden),
+            kind_ids=frozenset(self.kind_ids),
         )
 
     def with_constraints(self, constraints: Constraints) -> "ShoppingSession":
+        kind_ids = tuple(sorted(constraints.kind_ids))
         return replace(self, category=constraints.category, min_price=constraints.min_price,
                        max_price=constraints.max_price, features=tuple(constraints.features),
-                       brands=tuple(constraints.brands), seen=())
+                       brands=tuple(constraints.brands), excluded_brands=tuple(constraints.excluded_brands),
+                       kind_ids=kind_ids, kind=self.kind if kind_ids else None, seen=())
 
     def ranking_context(self, history: Sequence[Tuple[str, str]]) -> RankingContext:
-        return RankingContext(history=tuple(history), liked=self.liked + self.purchased, disliked=self.disliked)
+        """A purchase is not a like: it feeds the stored history, not the session's look-alike boost."""
+        return RankingContext(history=tuple(history), liked=self.liked, disliked=self.disliked)
 
     def showing(self, item_ids: Sequence[str], fresh: bool = True) -> "ShoppingSession":
         """The list just sent; ``fresh`` starts a new listing, otherwise it is another page."""
         ids = tuple(item_ids)
         seen = ids if fresh else self.seen + ids
         return replace(self, shown=ids, seen=seen)
+
+    # -- the tracker keeps the session as one JSON slot ------------------------------------
+    def to_slot(self) -> Dict[str, Any]:
+        return {f.name: _jsonable(getattr(self, f.name)) for f in fields(self)}
+
+    @classmethod
+    def from_slot(cls, value: Any) -> "ShoppingSession":
+        """Rebuild from the slot; unknown keys and wrong types fall back to the defaults."""
+        if not isinstance(value, dict):
+            return cls()
+        defaults = cls()
+        values: Dict[str, Any] = {}
+        for f in fields(cls):
+            raw = value.get(f.name, getattr(defaults, f.name))
+            default = getattr(defaults, f.name)
+            try:
+                values[f.name] = _restore(raw, default)
+            except (TypeError, ValueError):
+                values[f.name] = default
+        return cls(**values)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def _restore(raw: Any, default: Any) -> Any:
+    if isinstance(default, tuple):
+        if raw is None:
+            return ()
+        return tuple(tuple(v) if isinstance(v, list) else v for v in raw)
+    if isinstance(default, bool):
+        return bool(raw)
+    if isinstance(default, int):
+        return int(raw or 0)
+    if isinstance(default, str):
+        return str(raw or "")
+    if raw is not None and default is None and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return float(raw)
+    return raw
 
 
 def _add(values: Tuple[str, ...], extra: Sequence[str]) -> Tuple[str, ...]:
@@ -94,7 +159,7 @@ SWITCH_BUDGET_SHARE = 0.1
 
 
 def _switch_category(session: ShoppingSession, category: str, catalog: Sequence[Item],
-                     notices: List[str]) -> ShoppingSession:
+                     notices: List[str], new_budget: bool = False) -> ShoppingSession:
     """New product type: keep the constraints that still make sense for it, drop the rest."""
     in_category = [i for i in catalog if i.category == category]
     tags = {t for i in in_category for t in i.features}
@@ -104,7 +169,9 @@ def _switch_category(session: ShoppingSession, category: str, catalog: Sequence[
     if dropped:
         notices.append(f"I've dropped {', '.join(dropped)}, which doesn't apply to {category}.")
     low, high = session.min_price, session.max_price
-    if low is not None or high is not None:
+    if new_budget:
+        low = high = None  # the message gives its own price range
+    elif low is not None or high is not None:
         fits = sum((low is None or i.price >= low) and (high is None or i.price <= high) for i in in_category)
         if not fits:
             notices.append(f"No {category} fit your previous price range, so I've set it aside.")
@@ -115,8 +182,10 @@ def _switch_category(session: ShoppingSession, category: str, catalog: Sequence[
                            f"it aside; tell me a budget for {category} if you have one.")
             low = high = None
     brands = tuple(b for b in session.brands if b.lower() in makers)
+    needs = tuple((phrase, feature) for phrase, feature in session.needs if feature in kept_features)
     return replace(session, category=category, features=kept_features, min_price=low, max_price=high,
-                   brands=brands, shown=(), seen=(), focus=None)
+                   brands=brands, kind=None, kind_ids=(), needs=needs, need_text="", shown=(), seen=(),
+                   focus=None, asked=())
 
 
 def merge_request(session: ShoppingSession, update, catalog: Sequence[Item]) -> Tuple[ShoppingSession, List[str]]:
@@ -124,7 +193,7 @@ def merge_request(session: ShoppingSession, update, catalog: Sequence[Item]) -> 
     notices: List[str] = []
     new = session
     if update.category and update.category != session.category:
-        new = _switch_category(new, update.category, catalog, notices)
+        new = _switch_category(new, update.category, catalog, notices, new_budget=update.budget is not None)
     if update.features or update.removed_features:
         new = replace(new, features=_without(_add(new.features, update.features), update.removed_features),
                       preferences_given=True, seen=())

@@ -10,7 +10,12 @@ from tools.stack import running_stack, train_model
 
 @pytest.fixture(scope="session")
 def rasa_model():
-    return train_model()
+    """The model for the current data (trained once per fingerprint); CONCIERGE_TEST_MODEL pins one (dev loops)."""
+    import os
+    from pathlib import Path
+
+    pinned = os.environ.get("CONCIERGE_TEST_MODEL")
+    return Path(pinned) if pinned else train_model()
 
 
 @pytest.fixture(scope="session")

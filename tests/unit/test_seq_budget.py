@@ -5,8 +5,6 @@ import pickle
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("transformers")
 
 from recommender.seq.budget import (RunBudget, RunPlan, after_training_seconds, estimate_run, member_deadline,
                                     refit_seconds)

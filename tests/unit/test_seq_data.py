@@ -1,7 +1,6 @@
 """Data loaders, id mapping and the leave-one-out split of the sequential scorer."""
 import pytest
 
-pytest.importorskip("torch")
 
 from recommender.seq.data import (EVENT_INDEX, from_interaction_rows, leave_one_out, load_any,
                                   load_interactions_csv, load_movielens, load_sasrec_lines, popularity,

@@ -2,9 +2,7 @@
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("transformers")
-pytest.importorskip("safetensors")
+import torch
 
 from recommender.scoring.checkpoint import load_checkpoint, save_checkpoint
 from recommender.seq.data import leave_one_out

@@ -2,10 +2,8 @@
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("transformers")
-pytest.importorskip("safetensors")
-sp = pytest.importorskip("scipy.sparse")
+import torch
+import scipy.sparse as sp
 
 from recommender.seq.baselines import ItemKNN
 from recommender.scoring.checkpoint import save_checkpoint

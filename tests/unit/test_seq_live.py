@@ -9,9 +9,6 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("transformers")
-pytest.importorskip("safetensors")
 
 from recommender.scoring.checkpoint import (CURRENT, folder_stamp, new_version_dir, publish, save_checkpoint,
                                             served_checkpoint)

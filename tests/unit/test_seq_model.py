@@ -4,9 +4,7 @@ import logging
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("transformers")
-pytest.importorskip("safetensors")
+import torch
 
 from recommender.seq.baselines import ItemKNN, MostPopular
 from recommender.scoring.checkpoint import load_checkpoint, save_checkpoint

@@ -2,9 +2,7 @@
 import math
 
 import numpy as np
-import pytest
 
-pytest.importorskip("torch")
 
 from recommender.seq.recipe import (CPU_FLOOR_GFLOPS_PER_THREAD, SAMPLED_NEGATIVES, DataShape, Hardware,
                                     choose_loss, choose_settings)

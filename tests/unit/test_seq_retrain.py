@@ -6,9 +6,7 @@ import logging
 import numpy as np
 import pytest
 
-torch = pytest.importorskip("torch")
-pytest.importorskip("transformers")
-pytest.importorskip("safetensors")
+import torch
 
 from recommender.demo import load_demo_catalog
 from recommender.demo.interactions import generate_interactions

@@ -1,0 +1,44 @@
+"""The shopping action: read the turn from the tracker, ask the turn service, render, store."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from recommender.dialogue.turn import Turn
+from recommender.session import ShoppingSession
+
+from .render import render
+from .runtime import get_runtime
+from .safe import SafeAction
+
+SESSION_SLOT = "shopping_session"
+
+
+def turn_from_tracker(tracker: Tracker) -> Turn:
+    latest = tracker.latest_message or {}
+    intent = latest.get("intent") or {}
+    return Turn(text=latest.get("text") or "", intent=intent.get("name") or "",
+                entities=list(latest.get("entities") or []), channel=tracker.get_latest_input_channel(),
+                confidence=float(intent.get("confidence") or 0.0))
+
+
+class ShopTurn(SafeAction):
+    """Every shopping intent: the library decides what to answer."""
+
+    def name(self) -> Text:
+        return "action_shop_turn"
+
+    def act(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict]:
+        runtime = get_runtime()
+        channel = tracker.get_latest_input_channel() or "rest"
+        user_id = runtime.user_id(channel, tracker.sender_id)
+        session = ShoppingSession.from_slot(tracker.get_slot(SESSION_SLOT))
+        outcome = runtime.turns.handle(turn_from_tracker(tracker), session, runtime.history(user_id))
+        for item_id, event in outcome.interactions:
+            runtime.store.record_interaction(user_id, item_id, event, source=channel)
+        for message in render(outcome.replies, channel):
+            dispatcher.utter_message(**message)
+        return [SlotSet(SESSION_SLOT, outcome.session.to_slot())]

@@ -1,0 +1,1 @@
+"""The shop assistant's dialogue: one turn in, typed replies out (no Rasa in here)."""

@@ -1,0 +1,618 @@
+"""The turn service: one understood message and the session in, typed replies out.
+
+This is where the shop assistant's dialogue decisions live (what to answer, which item is
+meant, what feedback means), so they are tested without Rasa. The action server only turns
+the tracker into a ``Turn`` + ``ShoppingSession`` and renders the ``Reply`` objects.
+"""
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
+
+from ..catalog import Item
+from ..constraints import Constraints
+from ..ranking import RankingContext
+from ..service import Recommendation, Recommender
+from ..session import ShoppingSession, merge_request, understood_anything
+from ..product_phrase import unknown_product
+from ..understanding import extract_request, feedback_polarity
+from ..understanding.references import parse_item_reference
+from ..understanding.selection import Selection, asks_for_extreme, find_named_items, select_items
+from . import acts, answers, texts
+from .narrowing import narrowing_question
+from .price_words import relative_budget
+from .turn import Button, Outcome, Reply, Turn
+
+logger = logging.getLogger(__name__)
+
+LIST_SIZE = 5
+#: how much the match between the shopper's own words and an item's text moves the order
+RELEVANCE_WEIGHT = 0.5
+
+
+class TurnService:
+    """Stateless: everything a conversation needs is in the ``ShoppingSession`` it is given."""
+
+    def __init__(self, recommender: Recommender, matcher=None, complements=None,
+                 variants_of: Optional[Callable[[Item], Sequence[Item]]] = None):
+        self.rec = recommender
+        self.matcher = matcher
+        self.complements = complements
+        self._variants_of = variants_of
+
+    # ------------------------------------------------------------------ entry point
+    def handle(self, turn: Turn, session: ShoppingSession, history: Sequence[Tuple[str, str]] = ()) -> Outcome:
+        session = self._forget_missing_items(session)
+        turn = self._quick_reply(turn, session)
+        shown = self._shown(session)
+        selection = select_items(turn.text, shown) if shown else None
+        act = acts.choose_act(turn.intent, turn.text, bool(shown), selection is not None)
+        if act in (acts.UNCLEAR, acts.OUT_OF_SCOPE):
+            guessed = acts.guess_act(turn.text, bool(shown), selection is not None, feedback_polarity(turn.text))
+            act = guessed if guessed != acts.UNCLEAR else act
+        if act in (acts.MORE, acts.SIMILAR, acts.YES, acts.NO, acts.CHEAPER, acts.PRICIER, acts.UNCLEAR):
+            named = extract_request(turn.text, self.rec.vocabulary, turn.entities).category
+            if named and named != session.category and (act != acts.SIMILAR or selection is None):
+                act = acts.RECOMMEND  # "show me speakers" is a new request, whatever the classifier thought
+        if session.pending == "relaxation" and act in (acts.YES, acts.NO):
+            return self._relaxation_answer(turn, session, history, act)
+        handler = self._handler(act)
+        outcome = handler(turn, session, history, selection=selection, act=act)
+        misunderstood = session.misunderstood + 1 if handler in (self._unclear, self._out_of_scope) \
+            and not outcome.interactions and outcome.replies and outcome.replies[0].kind == "text" else 0
+        outcome.session = replace(outcome.session, misunderstood=misunderstood)
+        return outcome
+
+    def _handler(self, act: str):
+        return {
+            acts.RECOMMEND: self._recommend,
+            acts.NO_PREFERENCE: self._no_preference,
+            acts.CHEAPER: self._cheaper,
+            acts.PRICIER: self._pricier,
+            acts.MORE: self._more,
+            acts.SIMILAR: self._similar,
+            acts.DETAILS: self._details,
+            acts.EXPLAIN: self._explain,
+            acts.COMPARE: self._compare,
+            acts.ASK: self._ask,
+            acts.LIKE: self._feedback,
+            acts.DISLIKE: self._feedback,
+            acts.PURCHASE: self._feedback,
+            acts.YES: self._yes,
+            acts.NO: self._no,
+            acts.OUT_OF_SCOPE: self._out_of_scope,
+        }.get(act, self._unclear)
+
+    # ------------------------------------------------------------------ helpers
+    def _forget_missing_items(self, session: ShoppingSession) -> ShoppingSession:
+        """Items removed from the catalog since they were shown are dropped, not failed on."""
+        known = self.rec.items
+        if all(i in known for i in session.shown) and (session.focus is None or session.focus in known):
+            return session
+        return replace(session, shown=tuple(i for i in session.shown if i in known),
+                       focus=session.focus if session.focus in known else None)
+
+    def _shown(self, session: ShoppingSession) -> List[Item]:
+        return [self.rec.items[i] for i in session.shown if i in self.rec.items]
+
+    def _quick_reply(self, turn: Turn, session: ShoppingSession) -> Turn:
+        """Typing "2" or a button's words picks that quick reply (the terminal shows them numbered)."""
+        if not session.options:
+            return turn
+        text = (turn.text or "").strip().lower().strip(".!")
+        chosen = None
+        if re.fullmatch(r"#?\d{1,2}", text):
+            n = int(text.lstrip("#"))
+            if 1 <= n <= len(session.options):
+                chosen = session.options[n - 1]
+        else:
+            for title, payload in session.options:
+                if text in (title.lower(), payload.lower()):
+                    chosen = (title, payload)
+        if chosen is None:
+            return turn
+        typed_number = re.fullmatch(r"#?\d{1,2}", text) is not None
+        payload = chosen[1]
+        m = re.fullmatch(r"/(\w+)(\{.*\})?", payload)
+        if m:
+            import json
+
+            entities = []
+            if m.group(2):
+                try:
+                    entities = [{"entity": k, "value": v} for k, v in json.loads(m.group(2)).items()]
+                except ValueError:
+                    entities = []
+            return replace(turn, text=chosen[0], intent=m.group(1), entities=entities)
+        # a typed number has no intent of its own: the payload's words decide (acts.guess_act)
+        intent = "" if typed_number or turn.intent in ("nlu_fallback", "out_of_scope") else turn.intent
+        return replace(turn, text=payload, intent=intent, entities=())
+
+    def _context(self, session: ShoppingSession, history: Sequence[Tuple[str, str]]) -> RankingContext:
+        return session.ranking_context(history)
+
+    def _relevance(self, session: ShoppingSession):
+        if not self.matcher or not session.need_text:
+            return None
+        text = session.need_text
+        return lambda items: self.matcher.relevance(text, [i.id for i in items])
+
+    def _search(self, session: ShoppingSession, history, skip: Sequence[str] = ()) -> Recommendation:
+        return self.rec.recommend(session.constraints(), self._context(session, history), k=LIST_SIZE, skip=skip,
+                                  relevance=self._relevance(session), relevance_weight=RELEVANCE_WEIGHT)
+
+    def _same_models(self, ids: Sequence[str]) -> List[str]:
+        """``ids`` and every other variant of their models ("show more" never shows a colour again)."""
+        out = list(ids)
+        for item_id in ids:
+            if item_id in self.rec.items:
+                out += [v.id for v in self._variants(self.rec.items[item_id])]
+        return out
+
+    def _variants(self, item: Item) -> List[Item]:
+        if self._variants_of is None:
+            return []
+        return [v for v in self._variants_of(item) if v.id != item.id]
+
+    # ------------------------------------------------------------------ lists
+    def _list(self, session: ShoppingSession, history, result: Recommendation, intro: str,
+              notices: Sequence[str] = (), fresh: bool = True, ask: bool = True) -> Outcome:
+        """Send a list (or "nothing fits" with ways out) plus at most one narrowing question."""
+        if not result.found:
+            return self._no_results(session, result, notices)
+        for row in result.items:
+            if not row.variants:
+                row.variants = [v for v in self._variants(row.item) if v.in_stock]
+        session = session.showing([r.item.id for r in result.items], fresh)
+        session = replace(session, pending=None, relaxations=(), focus=None)
+        question = None
+        if ask and result.total_matches > len(result.items):
+            candidates = session.constraints().filter(self.rec.catalog)
+            question = narrowing_question(candidates, result.constraints, session.asked,
+                                          budget_known=session.min_price is not None or session.max_price is not None)
+        text = texts.list_text(notices, intro, result.items, question.text if question else None)
+        buttons: List[Button] = list(question.options) if question else list(texts.list_buttons(len(result.items)))
+        payload = {
+            "type": "recommendations",
+            "items": [r.to_payload() for r in result.items],
+            "constraints": texts.constraints_payload(result.constraints, session.kind),
+            "total_matches": result.total_matches,
+            "ranker": result.ranker,
+            "readings": [{"phrase": p, "feature": f} for p, f in session.needs],
+        }
+        if question:
+            payload["question"] = {"key": question.key, "text": question.text,
+                                   "options": [{"title": t, "payload": p} for t, p in question.options]}
+            session = replace(session, asked=session.asked + (question.key,), pending="narrow")
+        session = replace(session, options=tuple(buttons))
+        return Outcome([Reply("recommendations", text, buttons, payload)], session)
+
+    def _no_results(self, session: ShoppingSession, result: Recommendation, notices: Sequence[str]) -> Outcome:
+        relax = tuple({"label": r.label, "constraints": texts.constraints_payload(r.constraints, None),
+                       "kind_ids": sorted(r.constraints.kind_ids)} for r in result.relaxations[:3])
+        buttons = [(r["label"], f'/affirm{{"option": "{i + 1}"}}') for i, r in enumerate(relax)]
+        text = texts.no_results_text(notices, result, session.kind)
+        payload = {
+            "type": "no_results",
+            "constraints": texts.constraints_payload(result.constraints, session.kind),
+            "relaxations": [r.to_payload() for r in result.relaxations],
+            "nearest": [r.to_payload() for r in result.nearest],
+        }
+        session = session.showing([r.item.id for r in result.nearest], True)
+        session = replace(session, relaxations=relax, pending="relaxation" if relax else None,
+                          options=tuple(buttons))
+        return Outcome([Reply("no_results", text, buttons, payload)], session)
+
+    def _say(self, session: ShoppingSession, text: str, buttons: Sequence[Button] = (), kind: str = "text",
+             payload: Optional[Dict] = None) -> Outcome:
+        return Outcome([Reply(kind, text, list(buttons), payload)], replace(session, options=tuple(buttons)))
+
+    def _ask_category(self, session: ShoppingSession, notices: Sequence[str], lead: Optional[str] = None) -> Outcome:
+        categories = sorted(self.rec.vocabulary.categories)
+        if session.brands:
+            makers = {i.category for i in self.rec.catalog if i.brand in session.brands}
+            categories = [c for c in categories if c in makers] or categories
+        buttons = [(c.capitalize(), f"show me {c}") for c in categories[:8]]
+        text = texts.ask_category(notices, categories, lead)
+        session = replace(session, pending="category")
+        return self._say(session, text, buttons, kind="question",
+                         payload={"type": "question", "key": "category",
+                                  "options": [{"title": t, "payload": p} for t, p in buttons]})
+
+    # ------------------------------------------------------------------ understanding a request
+    def _read(self, turn: Turn, session: ShoppingSession) -> Tuple[ShoppingSession, List[str], bool]:
+        """Fold the message into the request: (session, notices, understood anything)."""
+        text = turn.text or ""
+        if self.matcher is not None:
+            text = self.matcher.correct_spelling(text)
+        vocab = self.rec.vocabulary
+        update = extract_request(text, vocab, turn.entities)
+        notices: List[str] = []
+        readings: List[str] = []
+        read_by_meaning = False
+        if not update.category and self.matcher is not None and not session.category \
+                and not unknown_product(text):  # "I need a fridge" names a product we don't sell: no guessing
+            hit = self.matcher.read_category(text)
+            if hit:
+                phrase, category, _ = hit
+                update = replace(update, category=category)
+                readings.append(texts.read_category(phrase, category))
+                read_by_meaning = True
+        understood = understood_anything(update)
+        after, merge_notices = merge_request(session, update, self.rec.catalog)
+        notices += merge_notices
+        budget = relative_budget(text, after, self.rec.catalog, self._shown(session))
+        if budget is not None and update.budget is None:
+            after = replace(after, min_price=budget.min_price, max_price=budget.max_price, seen=(),
+                            preferences_given=True)
+            if budget.reading:
+                readings.append(budget.reading)
+            understood = True
+        if after.category and self.matcher is not None:
+            needs = self.matcher.read_needs(text, category=after.category,
+                                            known_features=tuple(after.features) + tuple(update.removed_features))
+            in_kind = [i for i in self.rec.catalog if i.category == after.category]
+            for need in needs:
+                carriers = sum(need.feature in i.features for i in in_kind)
+                if need.feature in after.features or carriers >= 0.95 * len(in_kind):
+                    continue  # already asked for, or true of every item of this kind ("camera" for cameras)
+                after = replace(after, features=after.features + (need.feature,),
+                                needs=after.needs + ((need.phrase, need.feature),), seen=())
+                readings.append(texts.read_need(need.phrase, need.feature))
+                understood = True
+            for kind in self.matcher.read_kinds(text, after.category):
+                with_kind = replace(after, kind=kind.label, kind_ids=tuple(sorted(kind.item_ids)), seen=())
+                # a sub-kind narrows only while something is left: else it just steers the order
+                if with_kind.constraints().filter(self.rec.catalog):
+                    after = with_kind
+                    understood = True
+                    break
+            if read_by_meaning or after.needs != session.needs or after.kind != session.kind:
+                after = replace(after, need_text=text if (after.needs or after.kind or read_by_meaning)
+                                else after.need_text)
+        return after, readings + notices, understood
+
+    # ------------------------------------------------------------------ acts
+    def _recommend(self, turn: Turn, session: ShoppingSession, history, **_) -> Outcome:
+        after, notices, understood = self._read(turn, session)
+        if not after.category:
+            if session.pending == "category":  # asked already: show the shop's best instead of asking again
+                return self._popular_picks(after, history, [texts.NO_KIND_FOUND] + notices)
+            return self._ask_category(after, notices)
+        if not understood and after == session and session.shown:
+            shown = self._shown(session)
+            selection = select_items(turn.text, shown)
+            guessed = acts.guess_act(turn.text, True, selection is not None, feedback_polarity(turn.text))
+            if guessed in (acts.SIMILAR, acts.COMPARE, acts.EXPLAIN, acts.ASK, acts.DETAILS, acts.MORE,
+                           acts.CHEAPER, acts.PRICIER, acts.LIKE, acts.DISLIKE, acts.PURCHASE):
+                return self._handler(guessed)(turn, session, history, selection=selection, act=guessed)
+            return self._unclear(turn, session, history)
+        result = self._search(after, history)
+        return self._list(after, history, result, texts.intro(result, session.kind if False else after.kind),
+                          notices)
+
+    def _no_preference(self, turn: Turn, session: ShoppingSession, history, **_) -> Outcome:
+        after, notices, understood = self._read(turn, session)
+        if after.category and (understood and after != replace(session, preferences_given=True)):
+            return self._recommend(turn, session, history)
+        if not after.category:
+            return self._popular_picks(after, history, notices)
+        if session.pending == "narrow" or session.shown:
+            session = replace(after, pending=None)
+            return self._say(session, texts.NO_PREFERENCE_ACK, texts.list_buttons(len(session.shown)))
+        result = self._search(after, history)
+        return self._list(after, history, result, texts.intro(result, after.kind), notices)
+
+    def _popular_picks(self, session: ShoppingSession, history, notices: Sequence[str] = ()) -> Outcome:
+        """No kind of product in mind: the shop's best-liked item of each kind (a new page each time)."""
+        context = self._context(session, history)
+        best: List = []
+        skip = set(session.constraints().excluded_ids) | (set(session.seen) if not session.category else set())
+        for category in sorted(self.rec.vocabulary.categories):
+            result = self.rec.recommend(Constraints(category=category, excluded_ids=frozenset(skip)), context, k=1)
+            best += result.items
+        best.sort(key=lambda r: -float(r.signals.get("popularity") or 0.0))
+        rows = best[:LIST_SIZE]
+        categories = sorted(self.rec.vocabulary.categories)
+        buttons = [(c.capitalize(), f"show me {c}") for c in categories[:8]]
+        session = session.showing([r.item.id for r in rows], fresh=bool(session.category))
+        session = replace(session, pending=None, options=tuple(buttons), category=None)
+        text = texts.list_text(notices, texts.POPULAR_INTRO, rows, texts.ask_category([], categories, texts.WHICH_KIND))
+        payload = {"type": "recommendations", "items": [r.to_payload() for r in rows],
+                   "constraints": texts.constraints_payload(Constraints(), None),
+                   "total_matches": len(rows), "ranker": "popularity"}
+        return Outcome([Reply("recommendations", text, buttons, payload)], session)
+
+    def _cheaper(self, turn: Turn, session: ShoppingSession, history, **_) -> Outcome:
+        after, notices, understood = self._read(turn, session)
+        if not after.category:
+            return self._ask_category(after, notices)
+        if after.max_price == session.max_price or after.max_price is None:
+            constraints = self.rec.cheaper(after.constraints(), list(session.shown))
+            after = after.with_constraints(constraints)
+        result = self._search(after, history)
+        return self._list(after, history, result, texts.intro(result, after.kind, lead="cheaper"), notices)
+
+    def _pricier(self, turn: Turn, session: ShoppingSession, history, **_) -> Outcome:
+        after, notices, understood = self._read(turn, session)
+        if not after.category:
+            return self._ask_category(after, notices)
+        if after.min_price == session.min_price and after.max_price == session.max_price:
+            constraints = self.rec.pricier(after.constraints(), list(session.shown))
+            after = after.with_constraints(constraints)
+        result = self._search(after, history)
+        return self._list(after, history, result, texts.intro(result, after.kind, lead="pricier"), notices)
+
+    def _more(self, turn: Turn, session: ShoppingSession, history, **_) -> Outcome:
+        if not session.category:
+            return self._ask_category(session, [])
+        result = self._search(session, history, skip=self._same_models(session.seen))
+        if not result.found:
+            return self._say(session, texts.NO_MORE, texts.list_buttons(len(session.shown)))
+        return self._list(session, history, result, texts.intro(result, session.kind, lead="more"), fresh=False,
+                          ask=False)
+
+    def _target(self, turn: Turn, session: ShoppingSession, selection: Optional[Selection]) -> List[int]:
+        """Positions the message is about: what it names, else the item in focus, else none."""
+        if selection is not None:
+            return list(selection.positions)
+        if session.focus in session.shown:
+            return [session.shown.index(session.focus)]
+        if re.search(r"\b(?:it|this|that|this one|that one)\b", turn.text or "", re.I) and session.shown:
+            return [0]
+        return []
+
+    def _similar(self, turn: Turn, session: ShoppingSession, history, selection=None, **_) -> Outcome:
+        positions = self._target(turn, session, selection) or ([0] if session.shown else [])
+        if not positions:
+            return self._say(session, texts.NEED_LIST_FOR_SIMILAR)
+        anchor = self.rec.items[session.shown[positions[0]]]
+        session = replace(session, focus=anchor.id)
+        result = self.rec.similar(anchor.id, session.constraints(), self._context(session, history), k=LIST_SIZE)
+        outcome = self._list(session, history, result, texts.similar_intro(anchor), ask=False)
+        outcome.interactions.append((anchor.id, "click"))
+        return outcome
+
+    def _details(self, turn: Turn, session: ShoppingSession, history, selection=None, **_) -> Outcome:
+        positions = self._target(turn, session, selection)
+        if not positions:
+            named = find_named_items(turn.text, self.rec.catalog)
+            if named:
+                item = named[0]
+                return self._detail_reply(session, item, None)
+            return self._say(session, texts.NEED_LIST)
+        item = self.rec.items[session.shown[positions[0]]]
+        return self._detail_reply(session, item, positions[0])
+
+    def _detail_reply(self, session: ShoppingSession, item: Item, position: Optional[int]) -> Outcome:
+        variants = self._variants(item)
+        buttons = texts.item_buttons()
+        payload = {"type": "item_details",
+                   "item": {**item.to_payload(), "description": item.description, "in_stock": item.in_stock,
+                            "image_url": item.image_url,
+                            "variants": [{"id": v.id, "title": v.title, "price": v.price} for v in variants]}}
+        session = replace(session, focus=item.id, pending=None)
+        outcome = self._say(session, texts.details(item, position, variants), buttons, "item_details", payload)
+        outcome.interactions.append((item.id, "click"))
+        return outcome
+
+    def _items_for(self, turn: Turn, session: ShoppingSession, selection, default_count: int
+                   ) -> Tuple[List[Item], List[Optional[int]]]:
+        positions = self._target(turn, session, selection)
+        if positions:
+            return [self.rec.items[session.shown[p]] for p in positions], list(positions)
+        named = find_named_items(turn.text, self.rec.catalog)
+        if named:
+            shown = list(session.shown)
+            return named, [shown.index(i.id) if i.id in shown else None for i in named]
+        count = min(default_count, len(session.shown))
+        return [self.rec.items[i] for i in session.shown[:count]], list(range(count))
+
+    def _explain(self, turn: Turn, session: ShoppingSession, history, selection=None, **_) -> Outcome:
+        if not session.shown:
+            return self._say(session, texts.NEED_LIST)
+        items, positions = self._items_for(turn, session, selection, 1)
+        item, position = items[0], positions[0]
+        result = self.rec.recommend(session.constraints(), self._context(session, history), k=LIST_SIZE * 4,
+                                    relevance=self._relevance(session), relevance_weight=RELEVANCE_WEIGHT)
+        signals: Dict = {}
+        for row in result.items:
+            if row.item.id == item.id:
+                signals = row.signals
+        liked = [self.rec.items[i] for i in session.liked if i in self.rec.items]
+        liked += [self.rec.items[i] for i, e in history if e in ("like", "purchase") and i in self.rec.items][-20:]
+        history_brands = [self.rec.items[i].brand for i, e in history if e != "dislike" and i in self.rec.items]
+        answer = answers.explain(item, position, session, result.total_matches, liked, history_brands,
+                                 result.ranker, signals, self._shown(session))
+        session = replace(session, focus=item.id, pending=None)
+        return self._say(session, answer.text, texts.item_buttons(), "explanation", answer.payload)
+
+    def _compare(self, turn: Turn, session: ShoppingSession, history, selection=None, **_) -> Outcome:
+        named = find_named_items(turn.text, self.rec.catalog) if selection is None or len(selection.positions) < 2 \
+            else []
+        if len(named) >= 2:
+            items = named[:3]
+            shown = list(session.shown)
+            positions = [shown.index(i.id) if i.id in shown else None for i in items]
+        else:
+            if len(session.shown) < 2:
+                return self._say(session, texts.NEED_TWO)
+            items, positions = self._items_for(turn, session, selection, 2)
+            if len(items) < 2:
+                others = [p for p in range(len(session.shown)) if p not in positions][:1]
+                items += [self.rec.items[session.shown[p]] for p in others]
+                positions += others
+        purpose = self._purpose(turn.text, items[0].category)
+        answer = answers.compare(items, positions, purpose)
+        session = replace(session, pending=None)
+        return self._say(session, answer.text, texts.list_buttons(len(session.shown)), "comparison", answer.payload)
+
+    def _purpose(self, text: str, category: str) -> List[str]:
+        update = extract_request(text, self.rec.vocabulary, [])
+        tags = {t for i in self.rec.catalog if i.category == category for t in i.features}
+        purpose = [f for f in update.features if f in tags]
+        if not purpose and self.matcher is not None:
+            purpose = [n.feature for n in self.matcher.read_needs(text, category=category)]
+        return purpose
+
+    def _ask(self, turn: Turn, session: ShoppingSession, history, selection=None, **_) -> Outcome:
+        if not session.shown:
+            return self._say(session, texts.NEED_LIST)
+        shown = self._shown(session)
+        extreme = asks_for_extreme(turn.text)
+        pick = answers.superlative_pick(turn.text, shown) if selection is None else None
+        if pick is not None:
+            tag, positions = pick
+            text = texts.superlative_proxy(tag, [(shown[p], p) for p in positions])
+            return self._say(session, text, texts.list_buttons(len(shown)), "item_answer",
+                             {"type": "item_answer", "items": [shown[p].to_payload() for p in positions],
+                              "answers": [{"field": "unknown", "value": None, "proxy_feature": tag}]})
+        items, positions = self._items_for(turn, session, selection, 1)
+        field = acts.ask_kind(turn.text)
+        category = items[0].category
+        category_tags = sorted({t for i in self.rec.catalog if i.category == category for t in i.features})
+        update = extract_request(turn.text, self.rec.vocabulary, turn.entities)
+        features = [f for f in update.features + update.removed_features]
+        if not features and not field and not extreme and self.matcher is not None:
+            features = [n.feature for n in self.matcher.read_needs(turn.text, category=category)]
+        variants = {i.id: self._variants(i) for i in items}
+        answer = answers.answer_question(turn.text, items, positions, field, features, category_tags, variants,
+                                         extreme)
+        focus = items[0].id if len(items) == 1 else session.focus
+        session = replace(session, focus=focus, pending=None)
+        return self._say(session, answer.text, texts.item_buttons() if len(items) == 1
+                         else texts.list_buttons(len(shown)), "item_answer", answer.payload)
+
+    def _feedback(self, turn: Turn, session: ShoppingSession, history, selection=None, act=acts.LIKE,
+                  **_) -> Outcome:
+        event = {acts.LIKE: "like", acts.DISLIKE: "dislike", acts.PURCHASE: "purchase"}[act]
+        if event == "like" and feedback_polarity(turn.text) == "dislike":
+            event = "dislike"  # "I don't like the first one" read as a like by the classifier
+        positions = self._target(turn, session, selection)
+        if not positions:
+            named = find_named_items(turn.text, self.rec.catalog) if event == "purchase" else []
+            if not named:
+                return self._say(session, texts.NEED_LIST)
+            items = named[:1]
+        else:
+            items = [self.rec.items[session.shown[p]] for p in positions]
+        interactions = [(i.id, event) for i in items]
+        if event == "purchase":
+            return self._purchased(session, history, items, interactions)
+        ids = tuple(i.id for i in items)
+        if event == "dislike":
+            session = replace(session, disliked=session.disliked + ids, focus=None,
+                              liked=tuple(i for i in session.liked if i not in ids))
+            lead = texts.disliked(items)
+        else:
+            session = replace(session, liked=session.liked + tuple(i for i in ids if i not in session.liked),
+                              focus=ids[0], disliked=tuple(i for i in session.disliked if i not in ids))
+            lead = texts.liked(items)
+        if not session.category:
+            outcome = self._say(session, lead)
+            outcome.interactions = interactions
+            return outcome
+        result = self._search(session, history + tuple(interactions) if isinstance(history, tuple)
+                              else list(history) + interactions)
+        outcome = self._list(session, history, result, texts.intro(result, session.kind, lead=lead), ask=False)
+        outcome.interactions = interactions
+        return outcome
+
+    def _purchased(self, session: ShoppingSession, history, items: List[Item], interactions) -> Outcome:
+        bought = items[0]
+        hidden = tuple(v.id for item in items for v in [item, *self._variants(item)])
+        session = replace(session, purchased=session.purchased + tuple(i.id for i in items),
+                          hidden=session.hidden + tuple(h for h in hidden if h not in session.hidden),
+                          liked=tuple(i for i in session.liked if i not in hidden), focus=None,
+                          shown=tuple(i for i in session.shown if i not in hidden))
+        extras = self.complements(bought) if self.complements is not None else []
+        extras = [e for e in extras if e.id not in hidden][:LIST_SIZE]
+        if not extras:
+            outcome = self._say(session, texts.purchased(bought, False))
+            outcome.interactions = interactions
+            return outcome
+        from ..service import RankedItem
+
+        rows = [RankedItem(e, 0.0, texts.goes_with(bought)) for e in extras]
+        session = session.showing([e.id for e in extras])
+        buttons = texts.list_buttons(len(rows))
+        text = texts.list_text([], texts.purchased(bought, True), rows, None)
+        payload = {"type": "recommendations", "items": [r.to_payload() for r in rows],
+                   "constraints": texts.constraints_payload(Constraints(), None), "total_matches": len(rows),
+                   "ranker": "complements", "complements_of": bought.id}
+        session = replace(session, options=tuple(buttons), pending=None)
+        return Outcome([Reply("recommendations", text, buttons, payload)], session, interactions)
+
+    def _relaxation_answer(self, turn: Turn, session: ShoppingSession, history, act: str) -> Outcome:
+        options = list(session.relaxations)
+        if act == acts.NO or not options:
+            session = replace(session, pending=None, relaxations=())
+            return self._say(session, texts.KEEP_REQUEST)
+        choice = 0
+        for entity in turn.entities or ():
+            if entity.get("entity") == "option":
+                try:
+                    index = int(str(entity.get("value"))) - 1
+                except ValueError:
+                    continue
+                if 0 <= index < len(options):
+                    choice = index
+        option = options[choice]
+        c = option["constraints"]
+        constraints = session.constraints().with_changes(
+            category=c.get("category"), min_price=c.get("min_price"), max_price=c.get("max_price"),
+            features=tuple(c.get("features") or ()), brands=tuple(c.get("brands") or ()),
+            excluded_brands=tuple(c.get("excluded_brands") or ()),
+            kind_ids=frozenset(option.get("kind_ids") or ()))
+        after = replace(session.with_constraints(constraints), preferences_given=True)
+        after = replace(after, needs=tuple(n for n in after.needs if n[1] in after.features))
+        result = self._search(after, history)
+        return self._list(after, history, result, texts.intro(result, after.kind, lead=option["label"]))
+
+    def _yes(self, turn: Turn, session: ShoppingSession, history, **kwargs) -> Outcome:
+        after, notices, understood = self._read(turn, session)
+        if understood and after.category:
+            return self._recommend(turn, session, history)
+        if session.pending == "category":
+            return self._ask_category(session, [], texts.WHICH_KIND)
+        return self._say(replace(session, pending=None), texts.YES_ACK,
+                         texts.list_buttons(len(session.shown)) if session.shown else ())
+
+    def _no(self, turn: Turn, session: ShoppingSession, history, **kwargs) -> Outcome:
+        after, notices, understood = self._read(turn, session)
+        if understood and after.category:
+            return self._recommend(turn, session, history)
+        if session.pending == "narrow":
+            return self._say(replace(session, pending=None), texts.NO_PREFERENCE_ACK,
+                             texts.list_buttons(len(session.shown)))
+        return self._say(replace(session, pending=None), texts.NO_ACK)
+
+    def _out_of_scope(self, turn: Turn, session: ShoppingSession, history, **kwargs) -> Outcome:
+        """Not something a shop assistant does: say so honestly (naming an unsold product), never twice alike."""
+        categories = sorted(self.rec.vocabulary.categories)
+        missing = unknown_product(turn.text) if not extract_request(turn.text, self.rec.vocabulary, []).category \
+            else None
+        if missing:
+            return self._say(session, texts.unsold(missing, categories))
+        after, notices, understood = self._read(turn, session)
+        if understood and after.category:
+            return self._recommend(turn, session, history)
+        buttons = [(c.capitalize(), f"show me {c}") for c in categories[:6]]
+        return self._say(session, texts.out_of_scope(categories, session.misunderstood), buttons)
+
+    def _unclear(self, turn: Turn, session: ShoppingSession, history, **kwargs) -> Outcome:
+        """Not understood: act on anything readable, else help, never the same words twice in a row."""
+        if kwargs.get("act") == acts.UNCLEAR or turn.intent in ("nlu_fallback", ""):
+            after, notices, understood = self._read(turn, session)
+            if understood:
+                if not after.category:
+                    return self._ask_category(after, notices)
+                result = self._search(after, history)
+                return self._list(after, history, result, texts.intro(result, after.kind), notices)
+            if session.shown and parse_item_reference(turn.text, [i.title for i in self._shown(session)]) is not None:
+                return self._details(turn, session, history, selection=select_items(turn.text, self._shown(session)))
+        categories = sorted(self.rec.vocabulary.categories)
+        buttons = [(c.capitalize(), f"show me {c}") for c in categories[:6]]
+        return self._say(session, texts.not_understood(session.misunderstood, categories), buttons)
