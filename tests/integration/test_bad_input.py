@@ -5,7 +5,7 @@ import uuid
 
 import pytest
 
-from tests.integration.conftest import payload, recommendations, text_of
+from tests.integration.conftest import recommendations, text_of
 
 pytestmark = pytest.mark.integration
 

@@ -15,7 +15,7 @@ from typing import Dict, List
 import pytest
 
 from recommender.store import Store
-from tests.integration.conftest import payload, recommendations
+from tests.integration.conftest import payload
 from tools.stack import running_stack
 
 pytestmark = pytest.mark.integration
