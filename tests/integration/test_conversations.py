@@ -14,11 +14,13 @@ def new_sender(tag: str) -> str:
     return f"{tag}-{uuid.uuid4().hex[:8]}"
 
 
-def test_asks_then_recommends_phones_within_budget_with_camera(stack):
+def test_answers_first_then_narrows_phones_within_budget_with_camera(stack):
     sender = new_sender("phone")
     first = stack.say(sender, "hi, I'm looking for a new phone")
-    assert recommendations(first) is None
-    assert "budget" in text_of(first).lower()
+    shown = recommendations(first)
+    assert shown and all(item["category"] == "smartphones" for item in shown)
+    question = payload(first, "recommendations").get("question")
+    assert question and question["options"], "a list comes with one narrowing question and quick replies"
 
     items = recommendations(stack.say(sender, "under $500 with a great camera"))
     assert items and 3 <= len(items) <= 5

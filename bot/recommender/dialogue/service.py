@@ -222,8 +222,12 @@ class TurnService:
                                   "options": [{"title": t, "payload": p} for t, p in buttons]})
 
     # ------------------------------------------------------------------ understanding a request
-    def _read(self, turn: Turn, session: ShoppingSession) -> Tuple[ShoppingSession, List[str], bool]:
-        """Fold the message into the request: (session, notices, understood anything)."""
+    def _read(self, turn: Turn, session: ShoppingSession,
+              by_meaning: bool = True) -> Tuple[ShoppingSession, List[str], bool]:
+        """Fold the message into the request: (session, notices, understood anything).
+
+        ``by_meaning`` off for answers ("no preference", "yes") whose words say nothing about a product.
+        """
         text = turn.text or ""
         if self.matcher is not None:
             text = self.matcher.correct_spelling(text)
@@ -232,8 +236,8 @@ class TurnService:
         notices: List[str] = []
         readings: List[str] = []
         read_by_meaning = False
-        if not update.category and self.matcher is not None and not session.category \
-                and not unknown_product(text):  # "I need a fridge" names a product we don't sell: no guessing
+        if by_meaning and not update.category and self.matcher is not None and not session.category \
+                and not update.no_preference and not unknown_product(text):  # "I need a fridge" names a product we don't sell: no guessing
             hit = self.matcher.read_category(text)
             if hit:
                 phrase, category, _ = hit
@@ -250,7 +254,7 @@ class TurnService:
             if budget.reading:
                 readings.append(budget.reading)
             understood = True
-        if after.category and self.matcher is not None:
+        if after.category and self.matcher is not None and by_meaning and not update.no_preference:
             needs = self.matcher.read_needs(text, category=after.category,
                                             known_features=tuple(after.features) + tuple(update.removed_features))
             in_kind = [i for i in self.rec.catalog if i.category == after.category]
@@ -294,14 +298,16 @@ class TurnService:
                           notices)
 
     def _no_preference(self, turn: Turn, session: ShoppingSession, history, **_) -> Outcome:
-        after, notices, understood = self._read(turn, session)
+        after, notices, understood = self._read(turn, session, by_meaning=False)
         if after.category and (understood and after != replace(session, preferences_given=True)):
             return self._recommend(turn, session, history)
         if not after.category:
             return self._popular_picks(after, history, notices)
-        if session.pending == "narrow" or session.shown:
+        if session.pending == "narrow":
             session = replace(after, pending=None)
             return self._say(session, texts.NO_PREFERENCE_ACK, texts.list_buttons(len(session.shown)))
+        if session.shown:  # nothing to narrow any more: the next best ones, never the same words again
+            return self._more(turn, after, history)
         result = self._search(after, history)
         return self._list(after, history, result, texts.intro(result, after.kind), notices)
 
@@ -309,7 +315,8 @@ class TurnService:
         """No kind of product in mind: the shop's best-liked item of each kind (a new page each time)."""
         context = self._context(session, history)
         best: List = []
-        skip = set(session.constraints().excluded_ids) | (set(session.seen) if not session.category else set())
+        skip = set(session.constraints().excluded_ids) | (set(self._same_models(session.seen))
+                                                          if not session.category else set())
         for category in sorted(self.rec.vocabulary.categories):
             result = self.rec.recommend(Constraints(category=category, excluded_ids=frozenset(skip)), context, k=1)
             best += result.items
@@ -572,7 +579,7 @@ class TurnService:
         return self._list(after, history, result, texts.intro(result, after.kind, lead=option["label"]))
 
     def _yes(self, turn: Turn, session: ShoppingSession, history, **kwargs) -> Outcome:
-        after, notices, understood = self._read(turn, session)
+        after, notices, understood = self._read(turn, session, by_meaning=False)
         if understood and after.category:
             return self._recommend(turn, session, history)
         if session.pending == "category":
@@ -581,7 +588,7 @@ class TurnService:
                          texts.list_buttons(len(session.shown)) if session.shown else ())
 
     def _no(self, turn: Turn, session: ShoppingSession, history, **kwargs) -> Outcome:
-        after, notices, understood = self._read(turn, session)
+        after, notices, understood = self._read(turn, session, by_meaning=False)
         if understood and after.category:
             return self._recommend(turn, session, history)
         if session.pending == "narrow":

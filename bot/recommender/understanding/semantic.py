@@ -196,15 +196,29 @@ class SemanticMatcher:
         """
         known = {f.lower() for f in known_features}
         best: Dict[str, NeedReading] = {}
+        agreeing: Dict[int, List[Tuple["Clause", float, float]]] = {}
         for clause, row in self.need_scores(text, category):
             feature, score = _confident(row, NEED_THRESHOLD, NEED_MARGIN)
             if feature is None:
+                top = int(np.argmax(row)) if len(row) else -1
+                if top >= 0 and row[top] >= NEED_THRESHOLD:
+                    runner_up = float(np.partition(row, -2)[-2]) if len(row) > 1 else 0.0
+                    agreeing.setdefault(top, []).append((clause, float(row[top]), float(row[top]) - runner_up))
                 continue
             name = self._features[feature]
             if name in known:
                 continue
             if name not in best or score > best[name].score:
                 best[name] = NeedReading(clause.phrase, name, round(score, 4))
+        # two clauses that each lean the same way, neither clearly enough alone ("for the gym" and
+        # "can handle sweat"), together count when their margins add up to the required one
+        for feature, clauses in agreeing.items():
+            name = self._features[feature]
+            if len(clauses) < 2 or name in known or name in best or sum(m for _, _, m in clauses) < NEED_MARGIN:
+                continue
+            first, last = clauses[0][0], clauses[-1][0]
+            phrase = text[first.start:last.start + len(last.phrase)] if last.start >= first.start else first.phrase
+            best[name] = NeedReading(phrase, name, round(max(sc for _, sc, _ in clauses), 4))
         return sorted(best.values(), key=lambda r: -r.score)
 
     def need_scores(self, text: str, category: Optional[str] = None) -> List[Tuple["Clause", np.ndarray]]:
@@ -361,7 +375,11 @@ class SemanticMatcher:
             if aliases:
                 protos.append((n, f"{feature}: {', '.join(aliases)}", 1.0))
             if feature in self.feature_descriptions:
-                protos.append((n, self.feature_descriptions[feature], 1.0))
+                description = self.feature_descriptions[feature]
+                protos.append((n, description, 1.0))
+                sentences = [x.strip() for x in re.split(r"(?<=[.!?])\s+", description) if x.strip()]
+                if len(sentences) > 1:  # each situation on its own, so one of several can match
+                    protos += [(n, sentence, 0.9) for sentence in sentences]
         return self._prototypes(protos, len(self._features), centroids)
 
     def _build_category_prototypes(self, by_category: Mapping[str, Sequence[Item]]) -> "_Prototypes":
