@@ -41,6 +41,11 @@ class TurnService:
         self.matcher = matcher
         self.complements = complements
         self._variants_of = variants_of
+        #: items and feature tags of each category, built once (read on every message)
+        self._by_category: Dict[str, List[Item]] = {}
+        for item in recommender.catalog:
+            self._by_category.setdefault(item.category, []).append(item)
+        self._tags = {c: sorted({t for i in items for t in i.features}) for c, items in self._by_category.items()}
 
     # ------------------------------------------------------------------ entry point
     def handle(self, turn: Turn, session: ShoppingSession, history: Sequence[Tuple[str, str]] = ()) -> Outcome:
@@ -257,7 +262,7 @@ class TurnService:
         if after.category and self.matcher is not None and by_meaning and not update.no_preference:
             needs = self.matcher.read_needs(text, category=after.category,
                                             known_features=tuple(after.features) + tuple(update.removed_features))
-            in_kind = [i for i in self.rec.catalog if i.category == after.category]
+            in_kind = self._by_category.get(after.category, [])
             for need in needs:
                 carriers = sum(need.feature in i.features for i in in_kind)
                 if need.feature in after.features or carriers >= 0.95 * len(in_kind):
@@ -458,7 +463,7 @@ class TurnService:
 
     def _purpose(self, text: str, category: str) -> List[str]:
         update = extract_request(text, self.rec.vocabulary, [])
-        tags = {t for i in self.rec.catalog if i.category == category for t in i.features}
+        tags = set(self._tags.get(category, ()))
         purpose = [f for f in update.features if f in tags]
         if not purpose and self.matcher is not None:
             purpose = [n.feature for n in self.matcher.read_needs(text, category=category)]
@@ -479,7 +484,7 @@ class TurnService:
         items, positions = self._items_for(turn, session, selection, 1)
         field = acts.ask_kind(turn.text)
         category = items[0].category
-        category_tags = sorted({t for i in self.rec.catalog if i.category == category for t in i.features})
+        category_tags = self._tags.get(category, [])
         update = extract_request(turn.text, self.rec.vocabulary, turn.entities)
         features = [f for f in update.features + update.removed_features]
         if not features and not field and not extreme and self.matcher is not None:

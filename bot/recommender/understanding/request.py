@@ -27,6 +27,8 @@ from typing import Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from ..vocabulary import Vocabulary
 from .budget import BudgetParse, parse_budget
+from .words import normalise as _norm
+from .words import vocabulary_key as _vocab_key
 
 CATEGORY, FEATURE, BRAND = "category", "feature", "brand"
 _KINDS = (CATEGORY, FEATURE, BRAND)
@@ -68,10 +70,6 @@ _WORDLIKE_LINES = frozenset({"fire", "magic", "nest", "echo", "era", "arc", "bea
                              "odyssey", "katana", "fold", "note", "boost", "envy", "yoga", "gram", "zero"})
 
 
-def _norm(phrase: str) -> str:
-    return re.sub(r"[\s\-_]+", " ", phrase.strip().lower())
-
-
 def _brand_variants(brand: str) -> Iterable[str]:
     """"OnePlus" -> oneplus, one plus; "Bang & Olufsen" -> bang and olufsen, bangolufsen..."""
     base = brand.strip()
@@ -85,15 +83,6 @@ def _brand_variants(brand: str) -> Iterable[str]:
 def _phrase_pattern(phrase: str) -> str:
     words = [re.escape(w) for w in phrase.split(" ")]
     return r"[\s\-]*".join(words) if len(words) > 1 else words[0]
-
-
-def _vocab_key(vocab: Vocabulary) -> tuple:
-    return (
-        tuple((c, tuple(a)) for c, a in sorted(vocab.categories.items())),
-        tuple((f, tuple(a)) for f, a in sorted(vocab.features.items())),
-        tuple(sorted(vocab.brands)),
-        tuple(sorted(vocab.product_lines.items())),
-    )
 
 
 @lru_cache(maxsize=32)
