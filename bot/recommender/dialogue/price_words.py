@@ -73,3 +73,8 @@ def relative_budget(text: str, session: ShoppingSession, catalog: Sequence[Item]
         if low is not None:
             return PriceReading(low, None, texts.read_premium(_PREMIUM_RX.search(text).group(0), low))
     return None
+
+
+def is_price_phrase(phrase: str) -> bool:
+    """"not too pricey", "high-end": words about price, which the need readers must not read as a feature."""
+    return bool(_CHEAP_RX.search(phrase or "") or _PREMIUM_RX.search(phrase or ""))

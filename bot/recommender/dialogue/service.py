@@ -22,7 +22,7 @@ from ..understanding.references import parse_item_reference
 from ..understanding.selection import Selection, asks_for_extreme, find_named_items, select_items
 from . import acts, answers, texts
 from .narrowing import narrowing_question
-from .price_words import relative_budget
+from .price_words import is_price_phrase, relative_budget
 from .turn import Button, Outcome, Reply, Turn
 
 logger = logging.getLogger(__name__)
@@ -265,7 +265,7 @@ class TurnService:
             in_kind = self._by_category.get(after.category, [])
             for need in needs:
                 carriers = sum(need.feature in i.features for i in in_kind)
-                if need.feature in after.features or carriers >= 0.95 * len(in_kind):
+                if need.feature in after.features or carriers >= 0.95 * len(in_kind) or is_price_phrase(need.phrase):
                     continue  # already asked for, or true of every item of this kind ("camera" for cameras)
                 after = replace(after, features=after.features + (need.feature,),
                                 needs=after.needs + ((need.phrase, need.feature),), seen=())

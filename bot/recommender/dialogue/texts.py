@@ -138,9 +138,9 @@ ASK_BRAND = "A favourite brand?"
 def describe(constraints: Constraints, kind: Optional[str] = None, count: Optional[int] = None) -> str:
     """'Sony headphones under $300 with noise cancelling, not Bose': the request in words."""
     noun = constraints.category or "products"
-    if kind:
-        noun = f"{noun} ({kind})" if singular(kind) not in noun else noun
     words = plural(count, noun) if count is not None else noun
+    if kind and singular(kind) not in noun:
+        words = f"{words} ({kind})"
     if constraints.brands:
         words = (f"{count} " if count is not None else "") + "/".join(constraints.brands) + " " + (
             singular(noun) if count == 1 else noun)

@@ -489,7 +489,7 @@ _NO_PREFERENCE_RX = re.compile(
       size|category|one)s?\b(?!\s+(?:but|except|other\s+than|apart\s+from|besides|excluding)))
   | \banything\b(?=\s*(?:$|[.,!?;)]|(?:is|works|goes|will|'s|really|at\s+all|you|fine|ok|okay|
       good|please|honestly|as\s+long)\b))
-  | \bmoney\s+is\s+no\s+object\b | \bany\s+price\b | \bprice\s+(?:is\s+)?no\s+object\b
+  | \bmoney\s+(?:is\s+)?no\s+object\b | \bany\s+price\b | \bprice\s+(?:is\s+)?no\s+object\b
   | \bnothing\s+in\s+particular\b | \bnone\s+in\s+particular\b | \ball\s+good\b
     """,
     re.I | re.X,
