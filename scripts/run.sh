@@ -43,14 +43,22 @@ fi
 log "preparing the Rasa model (training it takes a few minutes after the bot's data changed)"
 model="$("$ROOT/scripts/train_rasa.sh" 2> >(exec >&2; trap '' INT; quiet))"
 port="${ACTION_PORT:-5055}"
-log "starting the action server on port $port (log: var/action-server.log)"
-(cd "$ROOT/bot" && exec "$PY" -m rasa_sdk --actions actions --port "$port") > "$ROOT/var/action-server.log" 2>&1 &
+# the secret Rasa sends the action server (endpoints.yml): a fresh one per run unless one is set
+if [ -z "${CONCIERGE_ACTION_TOKEN:-}" ]; then
+  CONCIERGE_ACTION_TOKEN="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')"
+fi
+export CONCIERGE_ACTION_TOKEN
+log "starting the action server on 127.0.0.1:$port (log: var/action-server.log)"
+(cd "$ROOT/bot" && exec "$PY" -m actions.server --port "$port") > "$ROOT/var/action-server.log" 2>&1 &
 action_pid=$!
 trap 'kill $action_pid 2>/dev/null || true' EXIT  # the server may have stopped already
-for _ in $(seq 1 180); do
-  curl -fsS "http://localhost:$port/health" >/dev/null 2>&1 && break
+for _ in $(seq 1 180); do  # /health answers 200 once the catalog is loaded and the store answers
+  curl -fsS "http://127.0.0.1:$port/health" >/dev/null 2>&1 && break
+  kill -0 "$action_pid" 2>/dev/null || { log "the action server stopped: see var/action-server.log"; exit 1; }
   sleep 1
 done
+endpoints="$ROOT/var/shell-endpoints.yml"
+sed "s#http://127.0.0.1:5055/webhook#http://127.0.0.1:$port/webhook#" "$ROOT/bot/endpoints.yml" > "$endpoints"
 log "loading the assistant (a minute or two)"
 cd "$ROOT/bot"
-"$RASA" shell --model "$model" --endpoints endpoints.yml 2> >(exec >&2; trap '' INT; quiet)
+"$RASA" shell --model "$model" --endpoints "$endpoints" 2> >(exec >&2; trap '' INT; quiet)

@@ -38,6 +38,16 @@ class Settings:
     encoder_path: str = field(default_factory=_default_encoder_path)
     #: Rasa's tracker store, for deleting a shopper's conversation ("forget me"); "" = none to clean
     tracker_store_url: str = ""
+    #: shared secret Rasa sends to the action server (header ``X-Concierge-Token``); the launcher
+    #: (``python -m actions.server``) refuses to start without one
+    action_token: str = ""
+    #: interface the action server listens on: loopback unless widened (e.g. 0.0.0.0 in a container)
+    action_host: str = "127.0.0.1"
+    #: port of the action server
+    action_port: int = 5055
+    #: how often (seconds) the action server checks the store's catalog version and, when an import or
+    #: load-demo changed it, rebuilds its catalog indexes in the background (0: never)
+    catalog_check_seconds: float = 2.0
 
     @classmethod
     def from_env(cls, env: Optional[Mapping[str, str]] = None) -> "Settings":
@@ -55,6 +65,10 @@ class Settings:
             scorer_reload_seconds=float(text("CONCIERGE_SCORER_RELOAD_SECONDS", str(defaults.scorer_reload_seconds))),
             encoder_path=env.get("CONCIERGE_ENCODER_PATH", defaults.encoder_path).strip(),
             tracker_store_url=text("CONCIERGE_TRACKER_STORE_URL", ""),
+            action_token=(env.get("CONCIERGE_ACTION_TOKEN") or "").strip(),
+            action_host=text("CONCIERGE_ACTION_HOST", defaults.action_host),
+            action_port=int(text("CONCIERGE_ACTION_PORT", str(defaults.action_port))),
+            catalog_check_seconds=float(text("CONCIERGE_CATALOG_CHECK_SECONDS", str(defaults.catalog_check_seconds))),
         )
 
 

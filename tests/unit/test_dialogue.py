@@ -145,5 +145,11 @@ def test_nothing_fits_then_yes_applies_the_suggestion(service):
 
 def test_an_item_removed_from_the_catalog_is_dropped_not_failed_on(service):
     session = ShoppingSession(category="tablets", shown=("no-such-item", "tb-0058"))
-    outcome = service.handle(Turn(text="tell me about the first one", intent="item_details"), session)
+    outcome = service.handle(Turn(text="tell me about the second one", intent="item_details"), session)
     assert outcome.replies[0].kind == "item_details" and outcome.replies[0].payload["item"]["id"] == "tb-0058"
+    # the removed one itself: said so, a fresh list (positions as now shown), nothing recorded
+    for text, intent in [("tell me about the first one", "item_details"), ("I love the first one", "like_item")]:
+        outcome = service.handle(Turn(text=text, intent=intent), session)
+        assert outcome.replies[0].text.startswith("Sorry, that one is no longer in our catalog")
+        assert outcome.replies[0].kind == "recommendations" and not outcome.interactions
+        assert "no-such-item" not in outcome.session.shown and outcome.session.liked == ()

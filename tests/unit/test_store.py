@@ -18,7 +18,7 @@ from recommender.store import HistoryEvent, Store, default_database_url, event_w
 from recommender.store.migrate import head_revision
 from recommender.store.schema import interactions, metadata
 
-TABLES = {"items", "users", "channel_links", "interactions", "alembic_version"}
+TABLES = {"items", "users", "channel_links", "interactions", "catalog_version", "alembic_version"}
 T0 = datetime(2024, 5, 1, 12, 0, tzinfo=timezone.utc)
 
 
@@ -50,8 +50,8 @@ def store(database_url):
 
 def assert_fresh_migration(url: str) -> None:
     with Store(url) as s:
-        assert s.migrate() == head_revision() == "0001"
-        assert s.migrate() == "0001"  # idempotent
+        assert s.migrate() == head_revision() == "0002"
+        assert s.migrate() == "0002"  # idempotent
         with s.engine.connect() as conn:
             assert TABLES <= set(inspect(conn).get_table_names())
             assert compare_metadata(MigrationContext.configure(conn), metadata) == []  # models == migrations

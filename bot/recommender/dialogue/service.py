@@ -49,10 +49,20 @@ class TurnService:
 
     # ------------------------------------------------------------------ entry point
     def handle(self, turn: Turn, session: ShoppingSession, history: Sequence[Tuple[str, str]] = ()) -> Outcome:
+        seen = session
         session = self._forget_missing_items(session)
         turn = self._quick_reply(turn, session)
         shown = self._shown(session)
-        selection = select_items(turn.text, shown) if shown else None
+        if session is seen:
+            selection = select_items(turn.text, shown) if shown else None
+        else:  # items shown earlier left the catalog: read positions against the list the shopper saw
+            gone, selection = self._select_as_seen(turn, seen, session)
+            if gone:  # nothing recorded; a fresh list, so positions mean again what the shopper sees
+                if not session.category:
+                    return self._say(session, texts.ITEM_GONE_NO_LIST)
+                result = self._search(session, history)
+                return self._list(session, history, result,
+                                  texts.intro(result, session.kind, lead=texts.ITEM_GONE), ask=False)
         act = acts.choose_act(turn.intent, turn.text, bool(shown), selection is not None)
         if act in (acts.UNCLEAR, acts.OUT_OF_SCOPE):
             guessed = acts.guess_act(turn.text, bool(shown), selection is not None, feedback_polarity(turn.text))
@@ -98,6 +108,26 @@ class TurnService:
             return session
         return replace(session, shown=tuple(i for i in session.shown if i in known),
                        focus=session.focus if session.focus in known else None)
+
+    def _select_as_seen(self, turn: Turn, seen: ShoppingSession, session: ShoppingSession
+                        ) -> Tuple[bool, Optional[Selection]]:
+        """(points at a removed item, selection in ``session.shown``) for a message read against ``seen``,
+        the session before the items that left the catalog were dropped: "the second one" still means
+        the second item the shopper saw; "I love the first one" when that one is gone is (True, None)."""
+        known = self.rec.items
+        as_seen = [known.get(i) or Item(id=i, title="", category="", brand="", price=0.0) for i in seen.shown]
+        selection = select_items(turn.text, as_seen) if as_seen else None
+        if selection is None:
+            gone = seen.focus is not None and seen.focus not in known and bool(
+                re.search(r"\b(?:it|this|that)\b", turn.text or "", re.I))
+            return gone, None
+        if selection.by in ("cheapest", "dearest", "all"):  # about the list as it is now
+            shown = self._shown(session)
+            return False, select_items(turn.text, shown) if shown else None
+        if any(seen.shown[p] not in known for p in selection.positions):
+            return True, None
+        now = {item_id: n for n, item_id in enumerate(session.shown)}
+        return False, Selection([now[seen.shown[p]] for p in selection.positions], selection.by)
 
     def _shown(self, session: ShoppingSession) -> List[Item]:
         return [self.rec.items[i] for i in session.shown if i in self.rec.items]

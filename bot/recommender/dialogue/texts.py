@@ -562,6 +562,10 @@ NO_MORE = "That's everything that matches your request. Want me to loosen someth
 NEED_LIST = "Which one do you mean? Ask me for some recommendations first, for example \"headphones under $200\"."
 NEED_LIST_FOR_SIMILAR = "Which one do you mean? Ask for a list first, then say \"more like the second one\"."
 NEED_TWO = "I need at least two items on screen to compare. Ask me for some recommendations first."
+#: the item a message points at ("I love the first one") was taken out of the catalog since it was shown
+ITEM_GONE = "Sorry, that one is no longer in our catalog, so I've left it out"
+ITEM_GONE_NO_LIST = ("Sorry, that one is no longer in our catalog. Tell me what you're looking for and "
+                     "I'll find you something similar.")
 KEEP_REQUEST = "OK, I've kept your request as it is. Tell me what to change: the budget, a brand, a feature or the kind of product."
 YES_ACK = "Great! Tell me what else you'd like: a budget, a brand, a must-have feature, or ask me about any item."
 NO_ACK = "No problem. Tell me what to change: the budget, a brand, a feature or the kind of product."

@@ -22,6 +22,9 @@ WRITE_OPTION = "concierge_write"
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 
+#: seconds a PostgreSQL connection attempt may take (unless the URL sets ``connect_timeout``)
+CONNECT_TIMEOUT_SECONDS = 5
+
 
 def default_database_url() -> str:
     """``$CONCIERGE_DATABASE_URL``, else a SQLite file ``<repo root>/var/concierge.db``."""
@@ -35,7 +38,12 @@ def create_store_engine(url: Optional[str] = None) -> Engine:
     """An engine for ``url`` (default: ``default_database_url()``), tuned per backend."""
     url_obj = make_url(url or default_database_url())
     if url_obj.get_backend_name() != "sqlite":
-        return create_engine(url_obj, pool_pre_ping=True)
+        # pre-ping: a connection that died with a database restart is replaced at checkout, so the
+        # service recovers by itself; a connect timeout keeps an unreachable host from hanging a request
+        connect_args = {}
+        if url_obj.get_backend_name() == "postgresql" and "connect_timeout" not in url_obj.query:
+            connect_args["connect_timeout"] = CONNECT_TIMEOUT_SECONDS
+        return create_engine(url_obj, pool_pre_ping=True, connect_args=connect_args)
     database = url_obj.database or ""
     in_memory = database in ("", ":memory:") or database.startswith("file::memory:")
     if in_memory:

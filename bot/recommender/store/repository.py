@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Set
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..catalog import EVENT_TYPES, Item
 from .engine import WRITE_OPTION, create_store_engine, default_database_url
 from .migrate import upgrade_to_head
-from .schema import channel_links, interactions, items, users
+from .schema import catalog_version, channel_links, interactions, items, users
 from .timestamps import TimestampLike, parse_timestamp
 from .weights import RATING_NEUTRAL, RATING_SCALE, event_weight
 
@@ -158,6 +158,18 @@ class Store:
         with self.engine.connect() as conn:
             yield conn
 
+    # -- catalog version -------------------------------------------------------------------
+    def catalog_version(self) -> int:
+        """The counter every catalog change bumps (one indexed one-row read: cheap to poll)."""
+        with self._read() as conn:
+            return int(conn.execute(select(catalog_version.c.version).where(catalog_version.c.id == 1)).scalar_one())
+
+    @staticmethod
+    def _catalog_changed(conn: Connection) -> None:
+        """Bump the catalog version in the caller's transaction (readers see it when that commits)."""
+        conn.execute(update(catalog_version).where(catalog_version.c.id == 1)
+                     .values(version=catalog_version.c.version + 1, changed_at=datetime.now(timezone.utc)))
+
     # -- catalog ---------------------------------------------------------------------------
     def load_items(self, in_stock_only: bool = False) -> List[Item]:
         """All catalog items ordered by id (optionally only those in stock)."""
@@ -191,6 +203,8 @@ class Store:
                 conn.execute(insert(items), fresh)
             if changed:
                 conn.execute(items.update().where(items.c.id == bindparam("_id")), changed)
+            if rows:
+                self._catalog_changed(conn)
         return len(rows)
 
     def replace_catalog(self, new_items: Iterable[Item]) -> int:
@@ -205,6 +219,8 @@ class Store:
             stale = sorted(set(conn.execute(select(items.c.id)).scalars()) - keep)
             for chunk in _chunks(stale):
                 conn.execute(delete(items).where(items.c.id.in_(chunk)))
+            if stale:
+                self._catalog_changed(conn)
         return len(stale)
 
     # -- users -----------------------------------------------------------------------------
@@ -343,12 +359,16 @@ class Store:
             for r in prepared:
                 r["user_id"] = user_ids[r.pop("external_id")]
             _bulk_insert(conn, interactions, prepared)
+            self._catalog_changed(conn)  # popularity and bought-together pairs come from the log
         return len(prepared)
 
     def delete_interactions(self, source: str) -> int:
         """Drop every interaction from one source (e.g. "demo" before regenerating it)."""
         with self.transaction() as conn:
-            return int(conn.execute(delete(interactions).where(interactions.c.source == source)).rowcount)
+            deleted = int(conn.execute(delete(interactions).where(interactions.c.source == source)).rowcount)
+            if deleted:
+                self._catalog_changed(conn)
+            return deleted
 
     def history(self, user_id: int, limit: int = 200) -> List[HistoryEvent]:
         """The user's last ``limit`` interactions, oldest first."""

@@ -110,3 +110,14 @@ interactions = Table(
     ),
     Index("ix_interactions_user_id_timestamp", "user_id", "timestamp"),
 )
+
+#: One row (id 1) whose ``version`` every catalog change bumps (items, imported interactions): action
+#: servers poll it to know when to rebuild their in-memory catalog indexes.
+catalog_version = Table(
+    "catalog_version",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("version", BigInteger, nullable=False, server_default="1"),
+    Column("changed_at", UTCDateTime, nullable=False, server_default=func.now()),
+    CheckConstraint("id = 1", name="single_row"),
+)
