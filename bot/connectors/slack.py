@@ -16,6 +16,13 @@
   Concierge payloads meant for the web page are not posted to Slack; ``as_user`` (legacy, refused
   with new bot tokens) is only sent when ``as_user: true`` is configured; when Slack can't fetch
   an item image, the message is posted again without images.
+- Input at the door (``rasa_addons.limits``): the conversation id built from the signed payload
+  (user, channel, thread) must be a valid sender id, else the event is answered 200 and not
+  processed; the text is cut to 2,000 characters and control characters become spaces.
+- A turn that can't be completed (``rasa_addons.outage``: action server, store or lock store
+  down) posts the domain's ``channel_trouble`` in the conversation. The webhook itself was already
+  answered 200 (Rasa answers at once and runs the turn in the background, because Slack wants an
+  answer within 3 seconds); an error status would only make Slack deliver the event again.
 - ``api_url`` (``SLACK_API_URL``): Slack's Web API base URL, ``https://slack.com/api/`` by default
   (tests point it at a loopback stub).
 
@@ -39,6 +46,9 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from slack_sdk.errors import SlackApiError
+
+from rasa_addons.limits import clean_message, sender_problem
+from rasa_addons.outage import agent_of, run_turn, trouble_text
 
 from .disabled import disabled_channel
 from .settings import flag, merged
@@ -175,9 +185,28 @@ class SlackInput(RasaSlackInput):
             logger.info("Slack delivered %s again (retry %s, %s): already answered, not processed again",
                         keys[0], retry_num, retry_reason)
             return response.text("", status=HTTPStatus.OK, headers={"X-Slack-No-Retry": "1"})
+        problem = sender_problem(sender_id)
+        if problem:
+            logger.warning("Slack event with an unusable conversation id ignored (%s)", problem)
+            return response.text("Nothing to answer.")
         for key in keys:
             self._seen[key] = time.monotonic()
-        return await super().process_message(request, on_new_message, text, sender_id, metadata)
+        agent = agent_of(request.app)
+
+        async def guarded(message: UserMessage) -> None:
+            turn = await run_turn(on_new_message, message, agent)
+            if turn.ok:
+                return
+            # Slack has had its 200 already (the turn runs after the answer, see the module docstring),
+            # and a redelivered event would be answered once the outage is over, out of context:
+            # the shopper is told in the conversation instead.
+            try:
+                await message.output_channel.send_text_message(message.sender_id, trouble_text(agent))
+            except Exception:  # noqa: BLE001 - Slack itself may be what is down
+                logger.exception("Slack: could not post the trouble message")
+
+        return await super().process_message(request, guarded, clean_message(text if isinstance(text, str) else ""),
+                                             sender_id, metadata)
 
     # -- requests ----------------------------------------------------------------------------
     def get_metadata(self, request: Request) -> Dict[Text, Any]:
@@ -221,41 +250,54 @@ class SlackInput(RasaSlackInput):
             if not self.is_request_from_slack_authentic(request):
                 return response.text("Message is not properly signed with a valid X-Slack-Signature header",
                                      status=HTTPStatus.UNAUTHORIZED)
-            kind = media_type(request)
-            if kind == "application/json":
-                try:
-                    body = request.json
-                except Exception:  # noqa: BLE001 - Sanic raises its own error type on bad JSON
-                    body = None
-                if not isinstance(body, dict):
-                    return response.text("expected a JSON object", status=HTTPStatus.BAD_REQUEST)
-                if body.get("type") == "url_verification" or "challenge" in body:
-                    return response.json({"challenge": body.get("challenge")})
-                if not self._is_user_message(body):
-                    return response.text("Not a user message: nothing to answer.")
-                metadata = self.get_metadata(request)
-                if not self._is_supported_channel(body, metadata):
-                    logger.warning("Slack message on a channel the bot does not answer in: %s", metadata["out_channel"])
-                    return response.text("channel not supported.")
-                event = body.get("event", {})
-                sender_id = self._get_conversation_id(event.get("user", ""), metadata.get("out_channel"),
-                                                      metadata.get("thread_id"))
-                return await self.process_message(
-                    request, on_new_message, text=self._sanitize_user_message(event.get("text", ""), metadata["users"]),
-                    sender_id=sender_id, metadata=metadata)
-            if kind == "application/x-www-form-urlencoded":
-                try:
-                    payload = json.loads(request.form["payload"][0])
-                except (KeyError, IndexError, TypeError, ValueError):
-                    return response.text("expected a payload field", status=HTTPStatus.BAD_REQUEST)
-                if self._is_interactive_message(payload):
-                    text = self._get_interactive_response(payload["actions"][0])
-                    if text is not None:
-                        metadata = self.get_metadata(request)
-                        sender_id = self._get_conversation_id(payload["user"]["id"], metadata.get("out_channel"),
-                                                              metadata.get("thread_id"))
-                        return await self.process_message(request, on_new_message, text, sender_id, metadata)
-                return response.text("Nothing to answer.")  # link buttons, views, shortcuts
-            return response.text("Nothing to answer.")
+            try:
+                return await self._handle(request, on_new_message)
+            except (AttributeError, TypeError, KeyError, IndexError, ValueError) as error:
+                # a signed payload of a shape Slack does not send: a 400, never a 500 with a trace
+                logger.warning("Slack payload of an unexpected shape refused (%s: %s)", type(error).__name__, error)
+                return response.text("unexpected payload shape", status=HTTPStatus.BAD_REQUEST)
 
         return slack_webhook
+
+    async def _handle(self, request: Request, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> HTTPResponse:
+        """One signed request: URL verification, an event, or an interactive payload."""
+        kind = media_type(request)
+        if kind == "application/json":
+            try:
+                body = request.json
+            except Exception:  # noqa: BLE001 - Sanic raises its own error type on bad JSON
+                body = None
+            if not isinstance(body, dict):
+                return response.text("expected a JSON object", status=HTTPStatus.BAD_REQUEST)
+            if body.get("type") == "url_verification" or "challenge" in body:
+                return response.json({"challenge": body.get("challenge")})
+            if not isinstance(body.get("event", {}), dict):
+                return response.text("event must be an object", status=HTTPStatus.BAD_REQUEST)
+            if not self._is_user_message(body):
+                return response.text("Not a user message: nothing to answer.")
+            metadata = self.get_metadata(request)
+            if not self._is_supported_channel(body, metadata):
+                logger.warning("Slack message on a channel the bot does not answer in: %s", metadata["out_channel"])
+                return response.text("channel not supported.")
+            event = body.get("event", {})
+            sender_id = self._get_conversation_id(str(event.get("user") or ""), metadata.get("out_channel"),
+                                                  metadata.get("thread_id"))
+            text = event.get("text")
+            text = self._sanitize_user_message(text, metadata["users"]) if isinstance(text, str) else ""
+            return await self.process_message(request, on_new_message, text=text, sender_id=sender_id,
+                                              metadata=metadata)
+        if kind == "application/x-www-form-urlencoded":
+            try:
+                payload = json.loads(request.form["payload"][0])
+            except (KeyError, IndexError, TypeError, ValueError):
+                return response.text("expected a payload field", status=HTTPStatus.BAD_REQUEST)
+            if isinstance(payload, dict) and self._is_interactive_message(payload):
+                text = self._get_interactive_response(payload["actions"][0])
+                if text is not None:
+                    metadata = self.get_metadata(request)
+                    sender_id = self._get_conversation_id(str(payload["user"]["id"]), metadata.get("out_channel"),
+                                                          metadata.get("thread_id"))
+                    return await self.process_message(request, on_new_message, text, sender_id, metadata)
+            return response.text("Nothing to answer.")  # link buttons, views, shortcuts
+        return response.text("Nothing to answer.")
+

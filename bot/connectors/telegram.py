@@ -8,8 +8,14 @@
 2. Button presses (callback queries) were never answered, so the button kept spinning: each is
    answered (``answerCallbackQuery``) before its text is handled.
 3. Updates without a message (``my_chat_member`` when the bot joins a group, ``channel_post``,
-   polls ...) raised and answered 500, which Telegram retries: they get 200 and no reply. An error
-   while handling a message is logged and answered 200 too, for the same reason.
+   polls ...) raised and answered 500, which Telegram retries: they get 200 and no reply.
+
+Input at the door (``rasa_addons.limits``): the chat id must be a valid sender id (it always is,
+an integer, in a genuine update), the text is cut to 2,000 characters and control characters
+become spaces. A turn that can't be completed (``rasa_addons.outage``: action server, store or
+lock store down) sends the domain's ``channel_trouble`` to the chat, and the update is still
+answered 200: Telegram redelivers an update answered with an error, holding back the chat's
+later updates meanwhile, and would replay the message once the outage is over, out of context.
 
 Settings (a credentials.yml key wins over the environment variable):
 ``access_token`` / ``TELEGRAM_BOT_TOKEN`` (from @BotFather), ``verify`` / ``TELEGRAM_BOT_USERNAME``
@@ -42,6 +48,9 @@ from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from rasa_addons.limits import clean_message, sender_problem
+from rasa_addons.outage import agent_of, run_turn, trouble_text
 
 from .disabled import disabled_channel
 from .settings import merged
@@ -191,7 +200,11 @@ class TelegramInput(RasaTelegramInput):
             except TelegramAPIError as error:
                 logger.error("Telegram getMe failed: %s", error)
                 return response.text("failed", status=HTTPStatus.SERVICE_UNAVAILABLE)
-            found = self._text_of(update)
+            try:
+                found = self._text_of(update)
+            except (AttributeError, TypeError, ValueError) as error:  # e.g. a "text" that is not a string
+                logger.warning("Telegram update of an unexpected shape refused (%s)", error)
+                return response.text("expected a Telegram update", status=HTTPStatus.BAD_REQUEST)
             if found is None:
                 logger.debug("Telegram update %s has nothing to answer", update.update_id)
                 return response.text("success")
@@ -200,19 +213,26 @@ class TelegramInput(RasaTelegramInput):
                     await out.answer_callback_query(found["callback_id"])
                 except TelegramAPIError as error:
                     logger.warning("Telegram answerCallbackQuery failed: %s", error)
-            text, sender_id = found["text"], str(found["chat_id"])
-            if not text:
+            text, sender_id = clean_message(str(found["text"] or "")), str(found["chat_id"])
+            problem = sender_problem(sender_id)
+            if problem:
+                logger.warning("Telegram update with an unusable chat id ignored (%s)", problem)
+                return response.text("success")
+            if not text.strip():
                 return response.text("success")
             metadata = self.get_metadata(request)
             texts = [text, "/start"] if text == INTENT_MESSAGE_PREFIX + USER_INTENT_RESTART else [text]
-            try:
-                for each in texts:
-                    await on_new_message(UserMessage(each, out, sender_id, input_channel=self.name(),
-                                                     metadata=metadata))
-            except Exception:  # noqa: BLE001 - answered 200 so Telegram doesn't redeliver it forever
-                logger.exception("Telegram: handling an update failed")
-                if self.debug_mode:
-                    raise
+            agent = agent_of(request.app)
+            for each in texts:
+                turn = await run_turn(on_new_message, UserMessage(each, out, sender_id, input_channel=self.name(),
+                                                                  metadata=metadata), agent)
+                if not turn.ok:
+                    # answered 200 all the same (see the module docstring): the shopper is told in the chat
+                    try:
+                        await out.send_text_message(sender_id, trouble_text(agent))
+                    except Exception:  # noqa: BLE001 - Telegram itself may be what is down
+                        logger.exception("Telegram: could not send the trouble message")
+                    break
             return response.text("success")
 
         return telegram_webhook

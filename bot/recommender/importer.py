@@ -126,8 +126,9 @@ class _Invalid(Exception):
 
 # -- control characters ----------------------------------------------------------------------
 #: Unicode category Cc: C0 controls, DEL and C1 controls.
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")  # tab, LF, CR allowed
+# control characters, and lone UTF-16 surrogates (JSON's "\ud800"), which no database can store
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_IN_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")  # tab, LF, CR allowed
 #: Fields in which tab and line breaks are allowed (they are folded into spaces).
 MULTILINE_FIELDS = frozenset({"description"})
 _CONTROL_NAMES = {0: "NUL", 9: "TAB", 10: "LF", 13: "CR", 27: "ESC", 127: "DEL"}
@@ -140,6 +141,8 @@ def _control_problem(value: Any, multiline: bool) -> Optional[str]:
         if match is None:
             return None
         code = ord(match.group())
+        if 0xD800 <= code <= 0xDFFF:
+            return f"contains a lone surrogate (U+{code:04X}, not a character) at character {match.start() + 1}"
         name = _CONTROL_NAMES.get(code, "control character")
         return f"contains a control character (U+{code:04X} {name}) at character {match.start() + 1}"
     if isinstance(value, (list, tuple)):

@@ -392,3 +392,145 @@ def test_cli_replace_in_a_terminal_asks_y_n(tmp_path, answer, confirmed):
         assert done.returncode == 0 and "removed 2" in done.stdout and _counts(url)["items"] == 1
     else:
         assert done.returncode == 3 and "nothing was imported" in done.stderr and _counts(url) == before
+
+
+# -- hostile files (hypothesis): a file is imported whole or refused naming line and field -----
+# Random field values with NUL, C0/C1 controls, lone surrogates (JSON "\ud800"), quotes, commas,
+# line breaks and long runs; random bytes; random JSON shapes. Every file is either imported
+# (and the store then holds no control character) or refused with ImportValidationError naming
+# where, never echoing a raw control character, and leaving the store exactly as it was. Any
+# other exception (a driver's ValueError, UnicodeEncodeError...) fails the test. Bounded for CI:
+# about 40 examples each, no deadline (a few seconds in all, on SQLite).
+from hypothesis import HealthCheck, event, given, settings  # noqa: E402 - the fuzz section is self-contained
+from hypothesis import strategies as st  # noqa: E402
+
+HOSTILE_CHARS = ["\x00", "\x01", "\x07", "\x1b", "\x7f", "\x85", "\x9f", "\t", "\n", "\r", "\u2028", "\ufeff",
+                 "\u202e", '"', ",", ";", "|", "\\", "'", "é", "漢", "😀"]
+FUZZ = settings(max_examples=40, deadline=None, database=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+def hostile_text(max_size: int = 40, surrogates: bool = False):
+    alphabet = st.one_of(st.sampled_from(HOSTILE_CHARS),
+                         st.characters(exclude_categories=() if surrogates else ("Cs",)))
+    return st.text(alphabet=alphabet, max_size=max_size)
+
+
+def _snapshot(store):
+    return store.counts(), sorted((i.id, i.title, i.price, i.features, i.description) for i in store.load_items())
+
+
+def _assert_refusal_is_clean(error: ImportValidationError) -> None:
+    assert error.errors
+    for line in error.errors:
+        assert "Traceback" not in line
+        assert not any(ch in line for ch in "\x00\x1b\x07"), ascii(line)
+        line.encode("utf-8")  # printable on any terminal: no lone surrogate either
+
+
+def _assert_stored_text_is_clean(store) -> None:
+    import re
+
+    control = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+    for item in store.load_items():
+        for value in (item.id, item.title, item.brand, item.category, item.description or "", *item.features):
+            assert not control.search(value), ascii(value)
+
+
+@pytest.fixture
+def sqlite_store(tmp_path):
+    with Store(f"sqlite:///{tmp_path / 'fuzz.db'}") as s:
+        s.migrate()
+        import_catalog(s, write(tmp_path, "catalog.csv", GOOD_CSV))
+        yield s
+
+
+def _import_or_refuse(store, path, replace: bool) -> None:
+    before = _snapshot(store)
+    try:
+        import_catalog(store, path, replace=replace, confirm=(lambda plan: True) if replace else None)
+    except ImportValidationError as error:
+        event("refused")
+        _assert_refusal_is_clean(error)
+        assert _snapshot(store) == before, "a refused file changed the store"
+    else:
+        event("imported")
+        _assert_stored_text_is_clean(store)
+
+
+SAFE_TEXT = st.text(alphabet=st.sampled_from(list("abcXYZ 019-_.'\",;|é漢😀")), min_size=1, max_size=30).filter(str.strip)
+CLEAN_ROW = st.fixed_dictionaries({
+    "id": st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True), "title": SAFE_TEXT,
+    "category": st.sampled_from(["tvs", "laptops"]), "brand": SAFE_TEXT, "price": st.sampled_from(["10", "9.99", "1200"]),
+    "currency": st.sampled_from(["", "usd", "EUR"]), "features": st.sampled_from(["", "wifi|hdr", "stylus;PORTABLE"]),
+    "description": st.one_of(st.just(""), SAFE_TEXT, st.just("two\r\n\tlines")),
+    "in_stock": st.sampled_from(["", "yes", "no"]), "image_url": st.sampled_from(["", "https://img.example/a.png"])})
+HOSTILE_FIELD = st.tuples(st.sampled_from(HEADER.strip().split(",")),
+                          st.one_of(hostile_text(60), st.sampled_from(["-1", "1e400", "nan", "maybe", "javascript:x"])))
+
+
+@FUZZ
+@given(rows=st.lists(st.tuples(CLEAN_ROW, st.one_of(st.none(), HOSTILE_FIELD)), min_size=1, max_size=4),
+       replace=st.booleans())
+def test_fuzzed_csv_catalogs_are_imported_whole_or_refused_cleanly(sqlite_store, tmp_path_factory, rows, replace):
+    import csv
+    import io
+
+    columns = HEADER.strip().split(",")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(columns)
+    for row, hostile in rows:
+        if hostile is not None:
+            row = dict(row, **{hostile[0]: hostile[1]})
+        writer.writerow([row[c] for c in columns])
+    path = tmp_path_factory.mktemp("csv") / "catalog.csv"
+    path.write_bytes(buffer.getvalue().encode("utf-8"))
+    _import_or_refuse(sqlite_store, path, replace)
+
+
+@FUZZ
+@given(body=st.one_of(st.binary(max_size=300),
+                      st.builds(lambda head, tail: head + tail, st.just(HEADER.encode()), st.binary(max_size=200))))
+def test_fuzzed_bytes_are_refused_or_imported_never_crash(sqlite_store, tmp_path_factory, body):
+    for name in ("catalog.csv", "catalog.json"):
+        path = tmp_path_factory.mktemp("bytes") / name
+        path.write_bytes(body)
+        _import_or_refuse(sqlite_store, path, replace=False)
+
+
+JSON_LEAF = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), hostile_text(30, True))
+JSON_VALUE = st.recursive(JSON_LEAF, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                             st.dictionaries(hostile_text(8, True), inner, max_size=3)),
+                          max_leaves=10)
+
+
+@FUZZ
+@given(items=st.lists(st.one_of(
+    st.fixed_dictionaries({"id": st.one_of(st.from_regex(r"[a-z0-9]{1,8}", fullmatch=True), hostile_text(8, True)),
+                           "title": st.one_of(SAFE_TEXT, hostile_text(40, True)),
+                           "category": st.sampled_from(["tvs", "laptops"]), "brand": st.one_of(SAFE_TEXT, JSON_LEAF),
+                           "price": st.one_of(st.integers(-5, 10**13), JSON_LEAF)},
+                          optional={"features": st.one_of(st.lists(hostile_text(10, True), max_size=3), JSON_VALUE),
+                                    "description": hostile_text(80, True), "in_stock": JSON_LEAF}),
+    JSON_VALUE), max_size=4), wrapped=st.booleans())
+def test_fuzzed_json_catalogs_are_imported_whole_or_refused_cleanly(sqlite_store, tmp_path_factory, items, wrapped):
+    path = tmp_path_factory.mktemp("json") / "catalog.json"
+    path.write_text(json.dumps({"items": items} if wrapped else items), encoding="utf-8")  # ASCII: \\ud800 escapes
+    _import_or_refuse(sqlite_store, path, replace=False)
+
+
+def test_cli_refuses_a_nul_byte_naming_line_and_field_without_a_traceback(tmp_path):
+    url, _ = _loaded_shop(tmp_path)
+    before = _counts(url)
+    bad = write(tmp_path, "bad.csv", GOOD_CSV + "p9,Nul\x00Phone,smartphones,Acme,10,,,,,\n")
+    done = _cli(["import-catalog", str(bad)], url)
+    assert done.returncode != 0
+    assert 'line 5, field "title": contains a control character (U+0000 NUL)' in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    surrogate = write(tmp_path, "bad.json", '[{"id": "s1", "title": "A\\ud800", "category": "tvs", "brand": "X", '
+                                            '"price": 1}]')
+    done = _cli(["import-catalog", str(surrogate)], url)
+    assert done.returncode != 0 and 'field "title": contains a lone surrogate' in done.stderr, done.stderr
+    assert "Traceback" not in done.stderr + done.stdout
+    assert _counts(url) == before

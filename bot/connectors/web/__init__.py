@@ -9,26 +9,42 @@
 
 Differences from Rasa's ``SocketIOInput`` (all deliberate, see the README):
 
-- Session persistence is always on: the page keeps its session id in the browser's storage and
-  asks for it again after a reload. Rasa 3.6.21's ``session_request`` handler calls python-socketio's
-  ``enter_room`` without awaiting it; it is a coroutine in python-socketio >= 5.10, so the browser
-  never joined its room and no reply arrived. The handler here awaits it.
-- Session ids are the 32 hex digits the server hands out; anything else gets a fresh id, so a page
-  can't write into (or read) a conversation that another channel's sender id names.
+- Session ids are issued by the server, never chosen by the browser. ``session_request`` gets a
+  fresh id (32 random hex digits) and a ``session_token`` event with ``<id>.<signature>``
+  (HMAC-SHA256 of the id with the session secret, 128 bits shown). After a reload the page sends
+  that token back (``{"session_token": ...}``) and resumes its conversation; a bare id, an id of
+  another channel's shopper or a forged token gets a fresh session. Each socket is bound to the
+  one session it was confirmed (``user_uttered`` names no conversation: a ``session_id`` in it
+  other than the bound one is ignored), so a page can't write into or read a conversation it
+  was not given. The secret is ``session_secret`` in credentials.yml, else
+  ``CONCIERGE_WEB_SESSION_SECRET``; without either a random one is made at start (sessions
+  then end when Rasa restarts and can't move between Rasa replicas: production sets it, the
+  same for every replica).
+- Rasa 3.6.21's ``session_request`` handler calls python-socketio's ``enter_room`` without
+  awaiting it; it is a coroutine in python-socketio >= 5.10, so the browser never joined its
+  room and no reply arrived. The handler here awaits it, and leaves the previous room when a
+  socket starts a new conversation.
 - After ``session_confirm`` the server sends the conversation so far (``session_history``), read
   from the tracker store, so a reload shows it and the assistant carries on where it was.
+- Input at the door (``rasa_addons.limits``): a message must be a string; it is cut to 2,000
+  characters, control characters become spaces; an empty one is ignored. Engine.IO packets over
+  64 KiB are refused.
+- A turn that can't be completed (``rasa_addons.outage``: action server, store or lock store
+  down) is answered with the domain's ``channel_trouble`` as a bot message.
 - Each bot message is emitted once, whole: text, buttons and the custom payload together (Rasa's
   socket.io output splits texts on blank lines and emits a custom payload as keyword arguments).
 - The default namespace only (a custom one is not honoured on all of Rasa's emits).
 """
 from __future__ import annotations
 
+import hashlib
+import hmac
 import html
 import inspect
 import json
 import logging
 import re
-import uuid
+import secrets
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
@@ -40,12 +56,19 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from rasa_addons.limits import MAX_BODY_BYTES, apply_request_limit, clean_message
+from rasa_addons.outage import agent_of, run_turn, trouble_text
+
+from ..settings import setting
+
 logger = logging.getLogger(__name__)
 
 STATIC = Path(__file__).resolve().parent / "static"
-SESSION_ID = re.compile(r"^[0-9a-f]{32}$")
-MAX_MESSAGE_CHARS = 2000
+SESSION_ID = re.compile(r"[0-9a-f]{32}")
 HISTORY_EVENT = "session_history"
+TOKEN_EVENT = "session_token"
+SECRET_ENV = "CONCIERGE_WEB_SESSION_SECRET"
+MAX_DISPLAY_CHARS = 200
 
 #: name under /assets/ -> (file, content type). Nothing else is served.
 ASSETS = {
@@ -118,15 +141,43 @@ class WebChatInput(SocketIOInput):
             jwt_method=credentials.get("jwt_method", "HS256"),
             title=credentials.get("title", "Concierge"),
             history_limit=int(credentials.get("history_limit", 200)),
+            session_secret=setting(credentials, "session_secret", SECRET_ENV),
         )
 
     def __init__(self, user_message_evt: Text = "user_uttered", bot_message_evt: Text = "bot_uttered",
                  socketio_path: Optional[Text] = "/socket.io", jwt_key: Optional[Text] = None,
-                 jwt_method: Optional[Text] = "HS256", title: Text = "Concierge", history_limit: int = 200) -> None:
+                 jwt_method: Optional[Text] = "HS256", title: Text = "Concierge", history_limit: int = 200,
+                 session_secret: Optional[Text] = None) -> None:
         super().__init__(user_message_evt, bot_message_evt, None, True, socketio_path, jwt_key, jwt_method)
         self.title = title
         self.history_limit = history_limit
         self._app: Any = None
+        if session_secret:
+            self._secret = str(session_secret).encode("utf-8")
+        else:
+            self._secret = secrets.token_bytes(32)
+            logger.warning("web chat: %s is not set; using a random session secret, so web sessions end when "
+                           "Rasa restarts and are not shared between Rasa replicas", SECRET_ENV)
+
+    # -- session ids and tokens ---------------------------------------------------------------
+    def _signature(self, session_id: Text) -> Text:
+        return hmac.new(self._secret, b"concierge-web-session:" + session_id.encode("ascii"),
+                        hashlib.sha256).hexdigest()[:32]
+
+    def session_token(self, session_id: Text) -> Text:
+        """What the page keeps to resume ``session_id``: ``<id>.<signature>``."""
+        return f"{session_id}.{self._signature(session_id)}"
+
+    def session_of_token(self, token: Any) -> Optional[Text]:
+        """The session id a token was issued for, or None for anything this server did not issue."""
+        if not isinstance(token, str) or len(token) != 65:
+            return None
+        session_id, _, signature = token.partition(".")
+        if not SESSION_ID.fullmatch(session_id):
+            return None
+        if not hmac.compare_digest(signature.encode("ascii", "replace"), self._signature(session_id).encode("ascii")):
+            return None
+        return session_id
 
     def get_output_channel(self) -> Optional[OutputChannel]:
         if self.sio is None:
@@ -187,47 +238,71 @@ class WebChatInput(SocketIOInput):
         web = super().blueprint(on_new_message)
         sio = self.sio
         assert sio is not None
+        sio.eio.max_http_buffer_size = MAX_BODY_BYTES  # Engine.IO's largest packet (1 MB by default)
+        bound: Dict[Text, Text] = {}  # socket id -> the session it was confirmed
 
-        async def join(sid: Text, session_id: Text) -> None:
+        async def bind(sid: Text, session_id: Text) -> None:
+            previous = bound.get(sid)
+            if previous and previous != session_id:
+                await _maybe_await(sio.leave_room(sid, previous))
+            bound[sid] = session_id
             await _maybe_await(sio.enter_room(sid, session_id))
 
-        async def session_request(sid: Text, data: Optional[Dict]) -> None:
-            requested = (data or {}).get("session_id") if isinstance(data, dict) else None
-            session_id = requested if isinstance(requested, str) and SESSION_ID.match(requested) else uuid.uuid4().hex
-            await join(sid, session_id)
+        async def session_request(sid: Text, data: Any = None, *_: Any) -> None:
+            token = data.get("session_token") if isinstance(data, dict) else None
+            resumed = self.session_of_token(token)
+            session_id = resumed or secrets.token_hex(16)
+            if token and not resumed:
+                logger.info("web: a session token this server did not issue was replaced by a fresh session")
+            await bind(sid, session_id)
+            await sio.emit(TOKEN_EVENT, {"session_id": session_id, "token": self.session_token(session_id)},
+                           room=sid)
             await sio.emit("session_confirm", session_id, room=sid)
-            history = await self.transcript(session_id) if session_id == requested else []
+            history = await self.transcript(session_id) if resumed else []
             await sio.emit(HISTORY_EVENT, {"session_id": session_id, "messages": history}, room=sid)
             logger.debug("web session %s joined by %s (%d earlier messages)", session_id, sid, len(history))
 
-        async def handle_message(sid: Text, data: Any) -> None:
-            if not isinstance(data, dict):
+        async def disconnect(sid: Text, *_: Any) -> None:  # (sid, reason) in python-socketio >= 5.12
+            bound.pop(sid, None)
+
+        async def handle_message(sid: Text, data: Any = None, *_: Any) -> None:
+            session_id = bound.get(sid)
+            if session_id is None:
+                logger.warning("web message on a socket without a session ignored (send session_request first)")
                 return
-            session_id = data.get("session_id")
-            if not isinstance(session_id, str) or not SESSION_ID.match(session_id):
-                logger.warning("web message without a valid session id ignored (ask with session_request first)")
+            if not isinstance(data, dict) or not isinstance(data.get("message"), str):
+                logger.info("web message without a text ignored")
                 return
-            text = str(data.get("message") or "").strip()[:MAX_MESSAGE_CHARS]
+            claimed = data.get("session_id")
+            if claimed not in (None, session_id):
+                logger.warning("web message naming another session than its socket's ignored")
+                return
+            text = clean_message(data["message"]).strip()
             if not text:
                 return
-            await join(sid, session_id)
             metadata = data.get(self.metadata_key) or {}
             if isinstance(metadata, str):
                 try:
                     metadata = json.loads(metadata)
-                except ValueError:
+                except (ValueError, RecursionError):
                     metadata = {}
             kept = {}
             if isinstance(metadata, dict) and isinstance(metadata.get("display"), str):
-                kept["display"] = metadata["display"][:200]  # the button title the shopper pressed
-            await on_new_message(UserMessage(text, WebChatOutput(sio, self.bot_message_evt), session_id,
-                                             input_channel=self.name(), metadata=kept))
+                kept["display"] = clean_message(metadata["display"])[:MAX_DISPLAY_CHARS]  # the button title pressed
+            out = WebChatOutput(sio, self.bot_message_evt)
+            agent = agent_of(self._app)
+            turn = await run_turn(on_new_message, UserMessage(text, out, session_id, input_channel=self.name(),
+                                                              metadata=kept), agent)
+            if not turn.ok:  # a socket has no status code: the shopper is told in the chat
+                await out.send_response(session_id, {"text": trouble_text(agent)})
 
         sio.on("session_request", session_request)
+        sio.on("disconnect", disconnect)
         sio.on(self.user_message_evt, handle_message)
 
         async def remember_app(app: Any, _loop: Any) -> None:
             self._app = app
+            apply_request_limit(app)
 
         async def disconnect_all(_app: Any, _loop: Any) -> None:
             if hasattr(sio, "shutdown"):  # python-socketio asks for it before the web server stops

@@ -2,12 +2,15 @@
  *
  * Everything shown is built with DOM nodes and textContent (never innerHTML), so a message or a
  * catalog title is always text. Image URLs are used only when they are http(s).
- * The session id lives in localStorage; after a reload the server sends the conversation so far.
+ * The server issues the session: its id and a signed token (session_token event) live in
+ * localStorage; after a reload the page sends the token back and the server sends the conversation
+ * so far. A page never picks a session id itself.
  */
 (function () {
   "use strict";
 
   var STORAGE_KEY = "concierge.web.session";
+  var TOKEN_KEY = "concierge.web.token";
   var app = document.getElementById("app");
   var log = document.getElementById("log");
   var form = document.getElementById("composer");
@@ -39,6 +42,7 @@
   })();
 
   var sessionId = storage.get(STORAGE_KEY);
+  var sessionToken = storage.get(TOKEN_KEY);
   var confirmed = false;
   var pending = [];
   var typingTimer = null;
@@ -326,10 +330,16 @@
   socket.on("connect", function () {
     setStatus("online", "online");
     confirmed = false;
-    socket.emit("session_request", { session_id: sessionId });
+    socket.emit("session_request", { session_token: sessionToken });
   });
   socket.on("disconnect", function () { setStatus("offline", "reconnecting…"); confirmed = false; });
   socket.on("connect_error", function () { setStatus("offline", "can't reach the assistant, retrying…"); });
+
+  socket.on("session_token", function (data) {
+    if (!data || typeof data.token !== "string") { return; }
+    sessionToken = data.token;
+    storage.set(TOKEN_KEY, data.token);
+  });
 
   socket.on("session_confirm", function (id) {
     if (typeof id !== "string") { return; }
@@ -373,13 +383,15 @@
 
   document.getElementById("new-chat").addEventListener("click", function () {
     storage.remove(STORAGE_KEY);
+    storage.remove(TOKEN_KEY);
     sessionId = null;
+    sessionToken = null;
     confirmed = false;
     clearLog();
     var hint = el("p", "hint", "New conversation. What are you looking for?");
     hint.id = "hint";
     log.appendChild(hint);
     app.removeAttribute("data-ready");
-    socket.emit("session_request", { session_id: null });
+    socket.emit("session_request", { session_token: null });
   });
 })();
