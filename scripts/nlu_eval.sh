@@ -28,6 +28,7 @@
 set -euo pipefail
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PYTHONPATH="$PWD/bot${PYTHONPATH:+:$PYTHONPATH}"  # bot/rasa_addons: custom NLU components of config.yml
 
 RASA="${RASA:-.venvs/rasa/bin/rasa}"
 DATA="${NLU_EVAL_DATA:-bot/data/nlu bot/data/shop_talk.yml}"
