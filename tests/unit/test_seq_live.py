@@ -12,7 +12,7 @@ import pytest
 
 from recommender.scoring.checkpoint import (CURRENT, folder_stamp, new_version_dir, publish, save_checkpoint,
                                             served_checkpoint)
-from recommender.scoring.live import LiveScorer, open_live_scorer
+from recommender.scoring.live import WORSE_Z, LiveScorer, open_live_scorer, paired_difference, worse_reason
 from recommender.scoring.scorer import open_checkpoint
 from recommender.seq.data import leave_one_out
 from recommender.seq.train import train
@@ -41,8 +41,11 @@ def _version(root, res, data, meta=None, name=None, item_ids=None):
 
 
 def test_serving_package_imports_no_training_code_and_no_rasa():
-    code = ("import sys; import recommender.scoring as s; from recommender.scoring import open_live_scorer; "
-            "bad = sorted(m for m in sys.modules if m.startswith(('recommender.seq', 'rasa', 'matplotlib')));"
+    """A fresh interpreter importing the serving package loads nothing of training, research or rasa."""
+    code = ("import importlib.util, sys; assert importlib.util.find_spec('research'); "
+            "import recommender.scoring as s; from recommender.scoring import open_live_scorer; "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('research', 'rasa', 'rasa_sdk', 'matplotlib') "
+            "or m.startswith('recommender.seq'));"
             "print(bad)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
                          env={"PYTHONPATH": str(ROOT / "bot"), "PATH": "/usr/bin:/bin"})
@@ -142,7 +145,8 @@ def test_refusals_keep_the_served_model_and_say_why(two_models, tmp_path, caplog
     other_shop = _version(root, b, data, name="other-shop", item_ids=[f"x{i}" for i in range(N_ITEMS)])
     served_id = str(served.resolve())
     worse = _version(root, b, data, name="worse",
-                     meta={"holdout": {"NDCG@10": 0.10, "served_NDCG@10": 0.20, "served": served_id, "events": 50}})
+                     meta={"holdout": {"NDCG@10": 0.10, "served_NDCG@10": 0.20, "served": served_id, "events": 900,
+                                       "cases": 400, "standard_error": 0.012}})
     stale = _version(root, b, data, name="stale",
                      meta={"holdout": {"NDCG@10": 0.30, "served_NDCG@10": 0.20, "served": "/elsewhere/v0"}})
     for path, why in [(broken, "could not be loaded"), (other_shop, "does not match the catalog"),
@@ -158,10 +162,45 @@ def test_refusals_keep_the_served_model_and_say_why(two_models, tmp_path, caplog
         assert np.allclose(live.score(HISTORY, CANDIDATES), open_checkpoint(served, device="cpu").score(
             HISTORY, CANDIDATES), atol=1e-5)
 
+    # lower by less than two standard errors: noise, not a worse model; it is served
+    level = _version(root, b, data, name="level",
+                     meta={"holdout": {"NDCG@10": 0.19, "served_NDCG@10": 0.20, "served": served_id, "cases": 400,
+                                       "standard_error": 0.012}})
+    publish(root, level)
+    assert live.reload() and live.version == "level" and "level" not in live.refused
+    level_id = str(level.resolve())
     better = _version(root, b, data, name="better",
-                      meta={"holdout": {"NDCG@10": 0.25, "served_NDCG@10": 0.20, "served": served_id}})
+                      meta={"holdout": {"NDCG@10": 0.25, "served_NDCG@10": 0.19, "served": level_id}})
     publish(root, better)
     assert live.reload() and live.version == "better"
+
+
+def test_worse_means_worse_beyond_the_noise_of_the_slice():
+    rng = np.random.default_rng(0)
+    n = 400
+    ranks = rng.geometric(0.02, n) - 1  # NDCG@10 about 0.1, mostly 0 per case
+    gains = np.where(ranks < 10, 1 / np.log2(ranks + 2.0), 0.0)
+    # the same model with a few cases shuffled: equal within noise, a little lower
+    noisy = gains.copy()
+    swap = rng.choice(n, 40, replace=False)
+    noisy[swap] = rng.permutation(noisy[swap])
+    noisy[np.flatnonzero(noisy > 0)[:2]] = 0.0
+    within = paired_difference(noisy, gains)
+    assert within["cases"] == n and within["difference"] < 0 and within["standard_error"] > 0
+    holdout = {"NDCG@10": noisy.mean(), "served_NDCG@10": gains.mean(), **within}
+    assert worse_reason(holdout) is None, "a difference inside the noise does not refuse"
+    # a clearly worse model: half its hits lost
+    worse = gains * (rng.random(n) < 0.5)
+    clear = paired_difference(worse, gains)
+    assert clear["difference"] < -WORSE_Z * clear["standard_error"]
+    why = worse_reason({"NDCG@10": worse.mean(), "served_NDCG@10": gains.mean(), **clear})
+    assert why and "more than 2 standard errors" in why and f"{n} cases" in why
+    # only the slice's size known: the unpaired bound; tiny slices refuse nothing, big ones a real drop
+    assert worse_reason({"NDCG@10": 0.05, "served_NDCG@10": 0.07, "cases": 100}) is None
+    assert worse_reason({"NDCG@10": 0.05, "served_NDCG@10": 0.07, "cases": 20000})
+    assert worse_reason({"NDCG@10": 0.20, "served_NDCG@10": 0.20, "cases": 3, "standard_error": 0.0}) is None
+    assert worse_reason({"NDCG@10": 0.10, "served_NDCG@10": 0.20}), "no size given: compared as it stands"
+    assert worse_reason({"NDCG@10": 0.10, "served_NDCG@10": None}) is None
 
 
 def test_a_one_checkpoint_folder_rewritten_in_place_is_picked_up(two_models, tmp_path):

@@ -8,7 +8,6 @@ What the action server imports to rank: no training, evaluation or benchmark cod
     scores = scorer.score(history, candidate_ids)   # None for a cold user or while no checkpoint is served
 """
 from .live import LiveScorer, open_live_scorer
-from .scorer import LOW_SCORE, SequenceScorer, default_scorer_dir, load_scorer, open_checkpoint
+from .scorer import SequenceScorer, default_scorer_dir, load_scorer, open_checkpoint
 
-__all__ = ["LOW_SCORE", "LiveScorer", "SequenceScorer", "default_scorer_dir", "load_scorer", "open_checkpoint",
-           "open_live_scorer"]
+__all__ = ["LiveScorer", "SequenceScorer", "default_scorer_dir", "load_scorer", "open_checkpoint", "open_live_scorer"]

@@ -10,16 +10,19 @@ WARNING line saying why, and the served one kept, when
 * it cannot be loaded (missing or corrupt files, a config that does not match the weights);
 * it does not match the catalog: it knows fewer than ``min_catalog_coverage`` of the catalog's items;
 * its own held-out evaluation (``meta.json`` ``holdout``, written by ``python -m recommender.seq retrain``)
-  says it ranked the held-out interactions worse than the model being served, or it was compared with a
-  model other than the one being served now.
+  says it ranked the held-out interactions clearly worse than the model being served (``worse_reason``: more
+  than ``WORSE_Z`` standard errors of the paired NDCG@10 difference below it, so that a slice of a few hundred
+  cases does not refuse an equally good model for noise), or it was compared with a model other than the one
+  being served now.
 """
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from pathlib import Path
-from typing import Callable, Dict, Iterable, List, Optional, Sequence, Union
+from typing import Any, Callable, Dict, Iterable, List, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
@@ -27,6 +30,44 @@ from .checkpoint import checkpoint_id, folder_stamp, served_checkpoint, version_
 from .scorer import History, Request, SequenceScorer, open_checkpoint
 
 log = logging.getLogger(__name__)
+
+#: a candidate is refused as worse only when its held-out NDCG@10 lies more than this many standard errors (of
+#: the paired per-case difference) below the served model's: a one-sided test at about 2.3%. Per-case NDCG@10 is
+#: 0 for most cases and up to 1 for the rest, so on a slice of n cases one model's mean moves by about
+#: sqrt(m (1 - m) / n) from noise alone (m its mean): 0.012 for m = 0.06 and n = 400.
+WORSE_Z = 2.0
+
+
+def paired_difference(new_gains: Sequence[float], served_gains: Sequence[float]) -> Dict[str, float]:
+    """Mean and standard error of the per-case difference ``new - served`` of two models' NDCG@10 gains on
+    the same held-out cases (in the same order)."""
+    d = np.asarray(new_gains, dtype=np.float64) - np.asarray(served_gains, dtype=np.float64)
+    n = len(d)
+    se = float(np.std(d, ddof=1) / math.sqrt(n)) if n > 1 else math.inf
+    return {"difference": float(d.mean()) if n else 0.0, "standard_error": se, "cases": n}
+
+
+def worse_reason(holdout: Mapping[str, Any], z: float = WORSE_Z) -> Optional[str]:
+    """Why a checkpoint's held-out comparison (``meta.json`` ``holdout``) counts as clearly worse than the
+    served model, or None (better, equal, or worse by less than ``z`` standard errors: noise).
+
+    The standard error is the paired one ``retrain`` measured (``standard_error``); a comparison that only gives
+    the number of ``cases`` gets the unpaired bound ``sqrt((a (1 - a) + b (1 - b)) / cases)`` (a per-case gain in
+    [0, 1] with mean a varies by at most a (1 - a)); one with neither is compared as it stands."""
+    new, old = holdout.get("NDCG@10"), holdout.get("served_NDCG@10")
+    if new is None or old is None:
+        return None
+    new, old = float(new), float(old)
+    se = holdout.get("standard_error")
+    cases = holdout.get("cases")
+    if se is None and cases:
+        se = math.sqrt(max(new * (1 - new) + old * (1 - old), 0.0) / float(cases))
+    margin = 0.0 if se is None else z * float(se)  # an infinite standard error (one case) refuses nothing
+    if new >= old - margin:
+        return None
+    size = f"{cases} cases" if cases else f"{holdout.get('events', '?')} interactions"
+    return (f"it scored worse than the served model on the held-out slice (NDCG@10 {new:.4f} < {old:.4f}: "
+            f"{old - new:.4f} below it, more than {z:g} standard errors ({margin:.4f}), on {size})")
 
 
 class LiveScorer:
@@ -168,10 +209,7 @@ class LiveScorer:
             against = holdout.get("served")
             if against and against != self._current_id:
                 return f"it was compared with {against} on the held-out slice, not with the served {self._current_id}"
-            new, old = holdout.get("NDCG@10"), holdout.get("served_NDCG@10")
-            if new is not None and old is not None and float(new) < float(old):
-                return (f"it scored worse than the served model on the held-out slice "
-                        f"(NDCG@10 {float(new):.4f} < {float(old):.4f}, {holdout.get('events', '?')} interactions)")
+            return worse_reason(holdout)
         return None
 
     def _retire(self, old: SequenceScorer) -> None:

@@ -6,10 +6,13 @@
 
 ``history`` is a chronological list of ``(item_id, event)`` pairs (catalog ids, events from
 ``recommender.catalog.EVENT_TYPES``): the stored history followed by this conversation's events.
-Candidates unknown to the model get ``LOW_SCORE``. A checkpoint trained with the item-kNN blend (``knn.py``)
-adds ``knn_weight`` x the candidates' similarity to the user's liked items. On CUDA, concurrent ``score`` calls
-from several threads (or ``ascore`` from coroutines) are gathered into one batched forward pass. ``live.py``
-swaps in a newly published checkpoint while the server runs.
+Candidates unknown to the model (items added to the catalog since the checkpoint was trained) get a neutral
+score, the median of the known candidates' scores: they neither lead nor trail the ranking, and the known
+candidates' scores keep their spread (a huge negative sentinel would squash them together once the ranker
+normalises the scores to [0, 1]). ``retrain`` gives catalog items without interactions embeddings from their text.
+A checkpoint trained with the item-kNN blend (``knn.py``) adds ``knn_weight`` x the candidates' similarity to the
+user's liked items. On CUDA, concurrent ``score`` calls from several threads (or ``ascore`` from coroutines) are
+gathered into one batched forward pass. ``live.py`` swaps in a newly published checkpoint while the server runs.
 """
 from __future__ import annotations
 
@@ -35,8 +38,6 @@ log = logging.getLogger(__name__)
 
 History = Sequence[Tuple[str, str]]
 Request = Tuple[History, Sequence[str]]
-LOW_SCORE = -1.0e9
-
 
 
 def default_scorer_dir() -> Path:
@@ -142,7 +143,9 @@ class SequenceScorer:
         scores = scores.astype(np.float64)
         if self.knn is not None and encoded is not None:
             scores += self.cfg.knn_weight * self.knn.candidate_scores(encoded[0], idx, encoded[1])
-        scores[idx == 0] = LOW_SCORE
+        unknown = idx == 0
+        if unknown.any():
+            scores[unknown] = float(np.median(scores[~unknown])) if not unknown.all() else 0.0
         return scores
 
     def close(self) -> None:

@@ -14,8 +14,10 @@ interactions, publish it beside the old one (``python -m recommender.seq retrain
    through the serving code itself (``recommender.scoring``); NDCG@10 and HR@10 of both, and how cold items rank.
 4. **Publish or refuse.** The checkpoint is written to ``<scorer dir>/versions/<UTC time>/`` beside the old ones,
    with the comparison in its ``meta.json``. It becomes the served one (``CURRENT`` replaced atomically; a running
-   action server swaps it in, see ``recommender.scoring.live``) unless it fails to load or scores worse than the
-   served model on the held-out slice; then it is refused with a log line saying why and the served one stays.
+   action server swaps it in, see ``recommender.scoring.live``) unless it fails to load or scores clearly worse
+   than the served model on the held-out slice (its NDCG@10 more than ``WORSE_Z`` standard errors of the paired
+   per-case difference below the served one's: ``recommender.scoring.live.worse_reason``); then it is refused with
+   a log line saying why and the served one stays. A difference within the noise of the slice publishes.
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ import numpy as np
 from recommender.scoring.checkpoint import (checkpoint_id, new_version_dir, publish, read_meta, save_checkpoint,
                                             served_checkpoint)
 from recommender.scoring.config import SeqConfig
+from recommender.scoring.live import WORSE_Z, paired_difference, worse_reason
 from recommender.scoring.scorer import open_checkpoint
 
 from .budget import RunBudget
@@ -124,7 +127,8 @@ def evaluate_slice(scorer, cases, catalog_ids: Sequence[str], cold: Set[str] = f
     """Ranks the whole catalog for each held-out case through ``scorer.score_many`` (the serving path),
     excluding what the shopper already interacted with. A shopper the model knows nothing of (no known history
     item) gets a random rank. Also: the metrics of cases whose target is a ``cold`` item, and the median
-    position (as a share of the catalog, 0 = top) of cold and of warm items in shoppers' rankings."""
+    position (as a share of the catalog, 0 = top) of cold and of warm items in shoppers' rankings. ``gains``: each
+    case's NDCG@10 in case order (for the paired comparison; not written to ``meta.json``)."""
     rng = np.random.default_rng(seed)
     ids = list(catalog_ids)
     index = {iid: i for i, iid in enumerate(ids)}
@@ -160,7 +164,7 @@ def evaluate_slice(scorer, cases, catalog_ids: Sequence[str], cold: Set[str] = f
                 cold_ranks.append(rank)
     m = summarize(ranks, (10,))
     out: Dict[str, Any] = {"NDCG@10": m["NDCG@10"], "HR@10": m["HR@10"], "MRR": m["MRR"], "cases": len(ranks),
-                           "unknown_users": unknown_users}
+                           "unknown_users": unknown_users, "gains": ndcg_gains(ranks)}
     c = summarize(cold_ranks, (10,))
     out["cold"] = {"cases": len(cold_ranks), "NDCG@10": c["NDCG@10"], "HR@10": c["HR@10"],
                    "median_rank": float(np.median(cold_ranks)) if cold_ranks else None,
@@ -238,16 +242,24 @@ def retrain_from_store(store, scorer_dir: Union[str, Path], max_minutes: float =
         except Exception as exc:
             summary["notes"].append(f"the served checkpoint {served_path} could not be loaded ({exc}); "
                                     "nothing to compare with")
-    if reason is None and served_eval is not None and new_eval["NDCG@10"] < served_eval["NDCG@10"]:
-        reason = (f"it scored worse than the served model on the held-out slice (NDCG@10 {new_eval['NDCG@10']:.4f} "
-                  f"< {served_eval['NDCG@10']:.4f} on {len(held.cases)} cases)")
+    paired = None
+    if new_eval is not None and served_eval is not None:
+        paired = paired_difference(new_eval["gains"], served_eval["gains"])
+    for ev in (new_eval, served_eval):
+        if ev is not None:
+            ev.pop("gains", None)
     holdout_meta = {"NDCG@10": None if new_eval is None else new_eval["NDCG@10"],
                     "HR@10": None if new_eval is None else new_eval["HR@10"],
                     "served_NDCG@10": None if served_eval is None else served_eval["NDCG@10"],
                     "served_HR@10": None if served_eval is None else served_eval["HR@10"],
                     "served": served_name if served_eval is not None else None, "events": held.events,
                     "cases": len(held.cases), "cutoff": held.cutoff, "new": new_eval, "served_model": served_eval}
-    print(_comparison_line(new_eval, served_eval, len(held.cases)), file=sys.stderr, flush=True)
+    if paired is not None:
+        holdout_meta.update(difference=paired["difference"], standard_error=paired["standard_error"],
+                            worse_z=WORSE_Z)
+        if reason is None:
+            reason = worse_reason(holdout_meta)
+    print(_comparison_line(new_eval, served_eval, len(held.cases), paired), file=sys.stderr, flush=True)
     verdict = "refused" if reason else "published"
     if reason and force and new_eval is not None:
         verdict, summary["forced"] = "published", reason
@@ -262,17 +274,28 @@ def retrain_from_store(store, scorer_dir: Union[str, Path], max_minutes: float =
     else:
         log.warning("retrain: refused %s: %s; still serving %s", version.name, reason, served_path)
     summary.update(verdict=verdict, reason=reason, new=new_eval, served=served_eval, served_checkpoint=served_name,
+                   comparison=paired,
                    run_seconds=round(budget.elapsed(), 1), budget_minutes=max_minutes,
                    estimate_minutes=round(res.estimate.total_seconds / 60, 2) if res.estimate else None)
     return summary
 
 
-def _comparison_line(new: Optional[Dict[str, Any]], served: Optional[Dict[str, Any]], cases: int) -> str:
+def ndcg_gains(ranks: Sequence[int], k: int = 10) -> List[float]:
+    """Each case's NDCG@k (one relevant item): 1 / log2(rank + 2) within the top k, else 0."""
+    r = np.asarray(ranks, dtype=np.float64)
+    return np.where(r < k, 1.0 / np.log2(r + 2.0), 0.0).tolist()
+
+
+def _comparison_line(new: Optional[Dict[str, Any]], served: Optional[Dict[str, Any]], cases: int,
+                     paired: Optional[Dict[str, float]] = None) -> str:
     """One line for the log: both models on the held-out slice, and how cold items rank."""
     if new is None:
         return "held-out slice: the new checkpoint could not be evaluated"
     line = f"held-out slice ({cases} cases): new NDCG@10 {new['NDCG@10']:.4f} / HR@10 {new['HR@10']:.4f}"
     line += (f"; served {served['NDCG@10']:.4f} / {served['HR@10']:.4f}" if served else "; nothing served yet")
+    if paired is not None:
+        line += (f"; difference {paired['difference']:+.4f} ± {paired['standard_error']:.4f} (standard error; "
+                 f"refused below -{WORSE_Z:g} of them)")
     cold = new["cold"]
     if cold["median_position_of_cold_items"] is not None:
         line += (f"; cold items rank at median position {cold['median_position_of_cold_items']:.0%} of the catalog "
