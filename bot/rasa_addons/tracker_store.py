@@ -88,11 +88,27 @@ class ForgettingInMemoryTrackerStore(ForgettingMixin, InMemoryTrackerStore):
 
 
 class ForgettingSQLTrackerStore(ForgettingMixin, SQLTrackerStore):
-    """``SQLTrackerStore`` (PostgreSQL in production) that deletes a forgotten sender's rows."""
+    """``SQLTrackerStore`` (PostgreSQL in production) that deletes a forgotten sender's rows.
+
+    Its connection pool also tests each connection before use (SQLAlchemy's ``pool_pre_ping``):
+    Rasa's own pool hands out connections a database restart (or a proxy's idle timeout) has
+    closed, so the first message of every conversation after one failed, and Rasa's
+    ``FailSafeTrackerStore`` took the failed read for "no conversation yet".
+    """
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        self._ping_before_use()
         self._announce()
+
+    def _ping_before_use(self) -> None:
+        import sqlalchemy as sa
+        from rasa.core.tracker_store import create_engine_kwargs
+
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def _unsaved_events(self, tracker: DialogueStateTracker) -> List[Event]:
         # what SQLTrackerStore.save would insert: events beyond those stored for the latest session
