@@ -15,7 +15,9 @@ from ..session import ShoppingSession
 from . import texts
 
 _CHEAP_RX = re.compile(r"\b(?:cheap|cheapo|inexpensive|affordable|budget(?!\s+(?:of|is|was|around|about|up|under|"
-                       r"below|\$|\d))|low[\s-]cost|entry[\s-]level|not\s+(?:too\s+)?(?:expensive|pricey))\b", re.I)
+                       r"below|\$|\d))|low[\s-]cost|entry[\s-]level|not\s+(?:too\s+)?(?:expensive|pricey)|"
+                       r"nothing\s+(?:too\s+)?(?:fancy|expensive|pricey)|(?:on\s+a\s+)?(?:tight|small|limited)\s+budget|"
+                       r"won'?t\s+break\s+the\s+bank|bargain|basic\s+(?:one|model)s?)\b", re.I)
 _PREMIUM_RX = re.compile(r"\b(?:high[\s-]end|premium|top[\s-]of[\s-]the[\s-]line|flagship|luxury|best\s+money\s+can\s+buy)\b",
                          re.I)
 _A_BIT_MORE_RX = re.compile(
