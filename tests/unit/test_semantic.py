@@ -222,6 +222,10 @@ def test_no_category_reading_when_a_category_word_is_there(demo):
     ("a compact camera", "cameras", "compact"),
     ("an android phone", "smartphones", "Android"),
     ("a phone case", "accessories", "case"),
+    # other names for a kind the catalog has
+    ("in-ear headphones for running", "headphones", "earbuds"),
+    ("something in ear for the gym", "headphones", "earbuds"),
+    ("a point and shoot camera", "cameras", "compact"),
 ])
 def test_kinds_learnt_from_item_texts(demo, demo_items, text, category, label):
     [kind] = demo.read_kinds(text, category)

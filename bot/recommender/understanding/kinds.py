@@ -69,6 +69,18 @@ class _Term:
     item_ids: FrozenSet[str]
 
 
+#: other names shoppers use for common product sub-kinds (general retail English, not one catalog's
+#: words): applied only when the catalog has the kind they name, so they never invent a filter.
+#: Word embeddings are weakest exactly here ("in-ear" sits closer to "on-ear" than to "earbuds").
+KIND_ALIASES = {
+    "in ear": "earbuds", "in ears": "earbuds", "earphones": "earbuds", "ear buds": "earbuds", "iem": "earbuds",
+    "over the ear": "over-ear", "around ear": "over-ear", "around the ear": "over-ear", "full size": "over-ear",
+    "on the ear": "on-ear",
+    "point and shoot": "compact", "pocket camera": "compact",
+    "two in one": "2-in-1", "2 in 1": "2-in-1", "convertible": "2-in-1",
+}
+
+
 def term_key(text: str) -> str:
     """Matching form of a term or shopper phrase: lower case, hyphens as spaces, each word stemmed."""
     return " ".join(stem(w) for w in normalise(text).split(" ") if w)
@@ -169,6 +181,9 @@ class KindIndex:
                     continue
                 key = term_key(" ".join(w.low for w in span))
                 key = key if key in terms else self._compact[category].get(key.replace(" ", ""), "")
+                if not key:  # "in-ear" for the catalog's "earbuds"
+                    alias = KIND_ALIASES.get(normalise(" ".join(w.low for w in span)))
+                    key = term_key(alias) if alias and term_key(alias) in terms else ""
                 if key:
                     used.update(range(i, i + n))
                     found.append(self._reading(text, span, terms[key], category))
