@@ -239,6 +239,7 @@ class WebChatInput(SocketIOInput):
         sio = self.sio
         assert sio is not None
         sio.eio.max_http_buffer_size = MAX_BODY_BYTES  # Engine.IO's largest packet (1 MB by default)
+        _refuse_undecodable_packets(sio.eio)
         bound: Dict[Text, Text] = {}  # socket id -> the session it was confirmed
 
         async def bind(sid: Text, session_id: Text) -> None:
@@ -330,3 +331,27 @@ class WebChatInput(SocketIOInput):
                                 headers=self._headers(request, "no-cache"))
 
         return web
+
+
+def _refuse_undecodable_packets(eio: Any) -> None:
+    """A long-polling POST that is too large gets 413, one that is not UTF-8 400, before Engine.IO sees it.
+
+    python-engineio decodes the body itself and, on a UnicodeDecodeError, logs a stack trace and
+    answers 200 as if the packet had arrived. Its Sanic route is added when the blueprint is
+    registered, from ``eio.handle_request``, so wrapping the attribute here puts the check in front.
+    """
+    handle = eio.handle_request
+
+    async def checked(request: Request, *args: Any, **kwargs: Any) -> Any:
+        if request.method == "POST" and request.body and len(request.body) > eio.max_http_buffer_size:
+            # Engine.IO would close the socket and hold this POST until the client polls again
+            return response.text("packet too large", status=413)
+        if request.method == "POST" and request.body:
+            try:
+                request.body.decode("utf-8")
+            except UnicodeDecodeError:
+                logger.info("web: a socket.io packet that is not UTF-8 was refused")
+                return response.text("malformed packet: the body is not UTF-8", status=400)
+        return await handle(request, *args, **kwargs)
+
+    eio.handle_request = checked
