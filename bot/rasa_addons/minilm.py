@@ -134,25 +134,30 @@ class MiniLM:
         vocab = (folder / "vocab.txt").read_text(encoding="utf-8").splitlines()
         return cls(load_file(str(folder / "model.safetensors")), config, vocab)
 
-    def token_vectors(self, ids: Sequence[int]) -> np.ndarray:
-        """The last layer's vector of each id (one sequence, no padding)."""
-        w, n = self.w, len(ids)
-        x = (w["embeddings.word_embeddings.weight"][list(ids)] + w["embeddings.position_embeddings.weight"][:n]
+    def token_vectors(self, batch: Sequence[Sequence[int]]) -> np.ndarray:
+        """The last layer's vectors, (sequences, longest, dim); shorter sequences are padded and masked."""
+        w, b, n = self.w, len(batch), max(len(ids) for ids in batch)
+        ids = np.zeros((b, n), dtype=np.int64)
+        mask = np.zeros((b, n), dtype=bool)
+        for row, seq in enumerate(batch):
+            ids[row, :len(seq)], mask[row, :len(seq)] = seq, True
+        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
              + w["embeddings.token_type_embeddings.weight"][0])
         x = _layer_norm(x, w["embeddings.LayerNorm.weight"], w["embeddings.LayerNorm.bias"], self.eps)
         head = self.dim // self.heads
+        padding = np.where(mask, 0.0, -1e9).astype(np.float32)[:, None, None, :]  # keys that are padding
         for layer in range(self.layers):
             p = f"encoder.layer.{layer}."
 
             def dense(v: np.ndarray, name: str) -> np.ndarray:
                 return v @ w[p + name + ".weight"] + w[p + name + ".bias"]
 
-            q, k, v = (dense(x, f"attention.self.{name}").reshape(n, self.heads, head).transpose(1, 0, 2)
+            q, k, v = (dense(x, f"attention.self.{name}").reshape(b, n, self.heads, head).transpose(0, 2, 1, 3)
                        for name in ("query", "key", "value"))
-            scores = q @ k.transpose(0, 2, 1) / np.sqrt(head)
+            scores = q @ k.transpose(0, 1, 3, 2) / np.sqrt(head) + padding
             scores = np.exp(scores - scores.max(-1, keepdims=True))
             scores /= scores.sum(-1, keepdims=True)
-            context = (scores @ v).transpose(1, 0, 2).reshape(n, self.dim)
+            context = (scores @ v).transpose(0, 2, 1, 3).reshape(b, n, self.dim)
             x = _layer_norm(x + dense(context, "attention.output.dense"), w[p + "attention.output.LayerNorm.weight"],
                             w[p + "attention.output.LayerNorm.bias"], self.eps)
             hidden = dense(x, "intermediate.dense")
@@ -163,11 +168,23 @@ class MiniLM:
 
     def encode(self, text: str, max_length: int = 128) -> Tuple[np.ndarray, np.ndarray, List[Tuple[int, int]]]:
         """(sentence vector (unit length, as sentence-transformers gives it), token vectors, piece spans)."""
-        ids, spans = self.tokenizer.encode(text, min(max_length, self.max_positions))
-        tokens = self.token_vectors(ids)
-        sentence = tokens.mean(0)
-        sentence = sentence / max(float(np.linalg.norm(sentence)), 1e-12)
-        return sentence.astype(np.float32), tokens.astype(np.float32), spans
+        return self.encode_many([text], max_length)[0]
+
+    def encode_many(self, texts: Sequence[str], max_length: int = 128, batch_size: int = 32
+                    ) -> List[Tuple[np.ndarray, np.ndarray, List[Tuple[int, int]]]]:
+        """``encode`` for many texts, in batches of similar length (training data: far fewer numpy calls)."""
+        pieces = [self.tokenizer.encode(t, min(max_length, self.max_positions)) for t in texts]
+        out: List = [None] * len(texts)
+        order = sorted(range(len(texts)), key=lambda i: len(pieces[i][0]))
+        for start in range(0, len(order), batch_size):
+            rows = order[start:start + batch_size]
+            vectors = self.token_vectors([pieces[i][0] for i in rows])
+            for row, i in enumerate(rows):
+                tokens = vectors[row, :len(pieces[i][0])].astype(np.float32)
+                sentence = tokens.mean(0)
+                sentence = sentence / max(float(np.linalg.norm(sentence)), 1e-12)
+                out[i] = (sentence, tokens, pieces[i][1])
+        return out
 
 
 def word_vectors(tokens: np.ndarray, spans: Sequence[Tuple[int, int]],

@@ -104,12 +104,10 @@ class MiniLMFeaturizer(DenseFeaturizer, GraphComponent):
         return training_data
 
     def process(self, messages: List[Message]) -> List[Message]:
-        for message in messages:
+        todo = [m for m in messages if m.get(TOKENS_NAMES[TEXT]) and m.get(TEXT)] if self._encoder else []
+        encoded = self._encoder.encode_many([m.get(TEXT) for m in todo], self._config["max_length"]) if todo else []
+        for message, (sentence, pieces, spans) in zip(todo, encoded):
             tokens = message.get(TOKENS_NAMES[TEXT])
-            text = message.get(TEXT)
-            if not tokens or not text or self._encoder is None:
-                continue
-            sentence, pieces, spans = self._encoder.encode(text, self._config["max_length"])
             sequence = word_vectors(pieces, spans, [(t.start, t.end) for t in tokens])
             sentence = sentence[None, :] * float(self._config["sentence_scale"])
             self.add_features_to_message(sequence=sequence, sentence=sentence, attribute=TEXT, message=message)

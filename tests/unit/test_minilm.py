@@ -49,6 +49,16 @@ def test_sentence_vectors_match_sentence_transformers(models):
     assert a @ b > a @ c + 0.2
 
 
+def test_batches_give_what_single_texts_give(models):
+    _, ours = models
+    texts = [t for t in TEXTS if t]
+    batched = ours.encode_many(texts, batch_size=4)  # mixed lengths: padding must not leak into a text's vectors
+    for text, (sentence, tokens, spans) in zip(texts, batched):
+        alone = ours.encode(text)
+        assert np.allclose(sentence, alone[0], atol=1e-5) and tokens.shape == alone[1].shape and spans == alone[2]
+        assert np.allclose(tokens, alone[1], atol=1e-4)
+
+
 def test_word_vectors_average_the_pieces_of_each_word(models):
     _, ours = models
     text = "waterproofness rocks"
