@@ -134,13 +134,19 @@ def running_stack(model: Path, database_url: str, workdir: Path, scorer_path: Op
         _wait_until_answering(stack)
         yield stack
     finally:
-        for process in (rasa, actions):
+        stop_processes([rasa, actions])
+
+
+def stop_processes(processes: List[subprocess.Popen], timeout: float = 20) -> None:
+    """SIGTERM to all, then wait for each; one that outlives ``timeout`` is killed."""
+    for process in processes:
+        if process.poll() is None:
             process.terminate()
-        for process in (rasa, actions):
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+    for process in processes:
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
 
 
 def _wait_until_answering(stack, sender: str = "warm-up", timeout: float = STARTUP_SECONDS) -> None:
@@ -364,16 +370,7 @@ def production_stack(model: Path, database_url: str, workdir: Path, rasa_replica
             stack.wait_answering(i)
         yield stack
     finally:
-        for server in stack.servers:
-            if server.alive():
-                assert server.process is not None
-                server.process.terminate()
-        for server in stack.servers:
-            if server.process is not None:
-                try:
-                    server.process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    server.process.kill()
+        stop_processes([server.process for server in stack.servers if server.process is not None])
 
 
 # -- PostgreSQL and Redis servers of one's own ------------------------------------------------------

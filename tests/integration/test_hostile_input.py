@@ -53,7 +53,7 @@ from tests.integration.test_telegram import TOKEN as TELEGRAM_TOKEN
 from tests.integration.test_telegram import USERNAME as TELEGRAM_USERNAME
 from tests.integration.test_telegram import WEBHOOK_URL as TELEGRAM_WEBHOOK_URL
 from tests.integration.test_telegram import TelegramStub, message_update, private_chat
-from tools.stack import BOT, RASA, STARTUP_SECONDS, _wait_for, free_port
+from tools.stack import BOT, RASA, STARTUP_SECONDS, _wait_for, free_port, stop_processes
 
 pytestmark = pytest.mark.integration
 
@@ -270,13 +270,7 @@ def door(rasa_model, tmp_path_factory) -> Iterator[Door]:
             _wait_until_answering(door)
             yield door
         finally:
-            for process in (rasa, actions):
-                process.terminate()
-            for process in (rasa, actions):
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    process.kill()
+            stop_processes([rasa, actions])
             for gate in (redis_gate, pg_gate, action_gate):
                 gate.shut()
             slack.server.shutdown()
