@@ -10,14 +10,14 @@ if [[ "$what" == games || "$what" == all ]]; then
   run run "$DATA/amazon-games/Video.txt" --report-dir "$ROOT/results/seq-games"
 fi
 if [[ "$what" == toys || "$what" == all ]]; then
-  run run "$DATA/amazon-toys-sports/Toys_and_Games.txt" --primary full --report-dir "$ROOT/results/seq-toys"
+  run run "$DATA/amazon-toys-sports/Toys_and_Games.txt" --report-dir "$ROOT/results/seq-toys"
 fi
 if [[ "$what" == sports || "$what" == all ]]; then
-  run run "$DATA/amazon-toys-sports/Sports_and_Outdoors.txt" --primary full --report-dir "$ROOT/results/seq-sports"
+  run run "$DATA/amazon-toys-sports/Sports_and_Outdoors.txt" --report-dir "$ROOT/results/seq-sports"
 fi
 if [[ "$what" == ml100k || "$what" == all ]]; then
   ml="$(run download --local "$DATA/ml-100k" | tail -n1 | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["path"])')"
-  run run "$ml" --primary full --report-dir "$ROOT/results/seq-ml-100k"
+  run run "$ml" --report-dir "$ROOT/results/seq-ml-100k"
 fi
 if [[ "$what" == demo || "$what" == all ]]; then
   run train-demo --out "$ROOT/results/seq-demo-scorer"

@@ -29,7 +29,7 @@ def test_sparse_short_sequences_get_the_ensemble_the_refit_and_full_softmax():
     r = choose_settings(amazon_like(), CPU2, BUDGET)
     s = r.settings
     assert s["ensemble"] == 3 and s["dropout"] == s["emb_dropout"] == 0.3
-    assert s["refit_epochs"] == 3 and s["refit_lr"] == s["lr"] == 2e-3
+    assert s["refit_epochs"] == 5 and s["refit_lr"] == s["lr"] == 2e-3
     assert s["max_len"] == 50 and s["batch_size"] == 128 and s["schedule"] == "cosine" and s["knn_blend"]
     assert s["loss"] == "ce" and r.loss.threshold_items > 23715
     assert s["num_threads"] == 2 and s["val_users"] == 5000 and s["patience"] == 10

@@ -66,7 +66,7 @@ def _flag_overrides(args) -> Dict[str, Any]:
     return out
 
 
-def _config(args, data, budget: RunBudget, primary: str = "sampled") -> SeqConfig:
+def _config(args, data, budget: RunBudget, primary: str = "full") -> SeqConfig:
     """The chosen settings for ``data`` on this hardware (printed with their reasons), then the flags."""
     from .recipe import DataShape, Hardware, choose_settings
 
@@ -350,8 +350,9 @@ def build_parser() -> argparse.ArgumentParser:
     def eval_args(p):
         p.add_argument("--baselines", default="pop,knn", help="comma list of pop, knn ('' for none)")
         p.add_argument("--protocols", default="full,sampled")
-        p.add_argument("--primary", default="sampled", choices=["sampled", "full"],
-                       help="protocol of the top-level keys of the JSON line and of model selection")
+        p.add_argument("--primary", default="full", choices=["full", "sampled"],
+                       help="protocol of the top-level keys of the JSON line and of model selection (full "
+                            "ranking by default; both are always reported)")
         p.add_argument("--test-users", type=int, default=0, help="evaluate at most this many users (0 = all)")
         p.add_argument("--eval-seed", type=int, default=0, help="seed of the sampled negatives")
         p.add_argument("--report-dir", default=None, help="default results/seq-<dataset>/")
