@@ -43,6 +43,49 @@ def test_estimate_adds_every_part_of_the_run():
     assert roomy.fits and roomy.epochs_in_budget == 17 and "it fits" in roomy.message()
 
 
+SPORTS_PLAN = RunPlan(members=3, epochs=15, refit_epochs=5, blend_weights=8, knn_fits=2, test_rankers=4.5,
+                      test_users=35598, val_users=5000, interactions=296337)
+
+
+def test_fewer_members_train_when_the_budget_would_starve_each_of_them():
+    # Sports on this CPU: 26.7 s an epoch + 2.2 s validation; three members would get about 4 of 15 epochs each
+    e = estimate_run(SPORTS_PLAN, epoch_seconds=26.7, val_seconds=2.2, elapsed_seconds=40.0, budget_seconds=20 * 60)
+    assert not e.fits and e.members_in_budget == 2
+    assert e.epochs_in_budget >= math.ceil(0.6 * 15)
+    three = estimate_run(RunPlan(**{**SPORTS_PLAN.__dict__, "members": 3}), 26.7, 2.2, 40.0, math.inf)
+    assert three.members_in_budget == 3, "without a budget every member trains"
+    msg = e.message()
+    assert "training 2 members of about" in msg and "3 members one after another would get too few" in msg
+    # when even one member cannot get its share, one member trains with what there is
+    slow = estimate_run(SPORTS_PLAN, epoch_seconds=120.0, val_seconds=10.0, elapsed_seconds=40.0,
+                        budget_seconds=20 * 60)
+    assert slow.members_in_budget == 1 and "training 1 member of about" in slow.message()
+    # Games at 18 + 2 s keeps its three members (cut to fewer epochs, but above the share)
+    games = estimate_run(GAMES_PLAN, 18.0, 2.0, 25.0, budget_seconds=20 * 60)
+    assert games.members_in_budget == 3 and games.epochs_in_budget >= math.ceil(0.6 * 17)
+
+
+def test_an_ensemble_trains_the_members_the_estimate_found_room_for(monkeypatch, capsys):
+    """The decision above is tested on figures; here the training loop honours it: with an estimate that finds
+    room for 2 of 3 members, two train, each with half of what the budget leaves, and the model has two."""
+    import recommender.seq.train as train_module
+
+    real = train_module.estimate_run
+
+    def room_for_two(plan, *args, **kwargs):
+        est = real(plan, *args, **kwargs)
+        est.members_in_budget = 2
+        return est
+
+    monkeypatch.setattr("recommender.seq.train.os.cpu_count", lambda: 1)  # members one after another
+    monkeypatch.setattr(train_module, "estimate_run", room_for_two)
+    split = leave_one_out(cyclic_data(n_users=40))
+    res = train(split, TINY.updated(epochs=3, ensemble=3), progress=False, budget=RunBudget(10))
+    assert "ensemble of 2 instead of 3" in capsys.readouterr().err
+    assert res.config.ensemble == 2 and len(res.model.members) == 2
+    assert {r["member"] for r in res.history if "member" in r} == {0, 1}
+
+
 def test_members_one_after_another_share_what_the_budget_leaves():
     b = RunBudget(20, clock=FakeClock(), start=0.0)
     after = after_training_seconds(GAMES_PLAN, 2.0)
@@ -118,5 +161,6 @@ def test_an_ensemble_trained_one_member_after_another_stops_adding_members_out_o
     split = leave_one_out(cyclic_data(n_users=40))
     budget = RunBudget(1e-4)
     res = train(split, TINY.updated(epochs=3, ensemble=3), progress=False, budget=budget)
-    assert "ensemble cut to 1 of 3 members" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "ensemble of 1 instead of 3" in err or "ensemble cut to 1 of 3 members" in err
     assert res.config.ensemble == 1 and not hasattr(res.model, "members")

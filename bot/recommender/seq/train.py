@@ -362,10 +362,11 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
         print(log_prefix + msg, file=sys.stderr, flush=True)
         if epoch == 1 and budget is not None:
             first_epoch = (epoch_train, val_time)
-            deadline = member_deadline(budget, plan, member_start, epoch_train, val_time)
             if plan.member_index == 0:
                 estimate = estimate_run(plan, epoch_train, val_time, budget.elapsed(), budget.minutes * 60 or math.inf)
                 print(estimate.message(), file=sys.stderr, flush=True)
+                plan = replace(plan, members=estimate.members_in_budget)  # the ensemble trains that many
+            deadline = member_deadline(budget, plan, member_start, epoch_train, val_time)
             if clock() > deadline:
                 stop = True
         if bad >= cfg.patience or stop:
@@ -502,6 +503,14 @@ def _train_ensemble(split: Split, cfg: SeqConfig, progress: bool, val_cases: Eva
     else:
         outs = []
         for job in jobs:
+            in_budget = outs[0]["estimate"].members_in_budget if outs and outs[0]["estimate"] else n
+            if len(outs) >= in_budget:
+                print(f"ensemble of {in_budget} instead of {n}: so that each member gets enough epochs within "
+                      "the time budget", file=sys.stderr, flush=True)
+                break
+            if in_budget < plan.members:  # later members share what is left among the members that will train
+                plan = replace(plan, members=in_budget)
+            job = job[:-1] + (plan.for_member(len(outs)),)
             if outs and budget is not None and not _room_for_member(budget, plan, outs[0]["first_epoch"]):
                 print(f"ensemble cut to {len(outs)} of {n} members: the time budget leaves no room for another",
                       file=sys.stderr, flush=True)
