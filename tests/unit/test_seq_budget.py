@@ -52,7 +52,7 @@ def test_fewer_members_train_when_the_budget_would_starve_each_of_them():
     e = estimate_run(SPORTS_PLAN, epoch_seconds=26.7, val_seconds=2.2, elapsed_seconds=40.0, budget_seconds=20 * 60)
     assert not e.fits and e.members_in_budget == 2
     assert e.epochs_in_budget >= math.ceil(0.6 * 15)
-    three = estimate_run(RunPlan(**{**SPORTS_PLAN.__dict__, "members": 3}), 26.7, 2.2, 40.0, math.inf)
+    three = estimate_run(SPORTS_PLAN, 26.7, 2.2, 40.0, math.inf)
     assert three.members_in_budget == 3, "without a budget every member trains"
     msg = e.message()
     assert "training 2 members of about" in msg and "3 members one after another would get too few" in msg

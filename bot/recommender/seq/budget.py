@@ -173,15 +173,15 @@ def estimate_run(plan: RunPlan, epoch_seconds: float, val_seconds: float, elapse
     the most members that keep that share (at least one), and ``epochs_in_budget`` what each of them gets."""
     full = _estimate(plan, epoch_seconds, val_seconds, elapsed_seconds, budget_seconds)
     full.members_in_budget = plan.members
-    if full.fits or plan.parallel or plan.members <= 1:
+    if full.fits or plan.parallel:
         return full
     need = max(1, math.ceil(MIN_MEMBER_SHARE * plan.epochs))
-    for members in range(plan.members, 0, -1):
-        fewer = _estimate(replace(plan, members=members), epoch_seconds, val_seconds, elapsed_seconds,
-                          budget_seconds)
-        if fewer.epochs_in_budget >= need or members == 1:
-            full.members_in_budget, full.epochs_in_budget = members, fewer.epochs_in_budget
-            return full
+    fewer = full
+    while fewer.epochs_in_budget < need and full.members_in_budget > 1:
+        full.members_in_budget -= 1
+        fewer = _estimate(replace(plan, members=full.members_in_budget), epoch_seconds, val_seconds,
+                          elapsed_seconds, budget_seconds)
+    full.epochs_in_budget = fewer.epochs_in_budget
     return full
 
 

@@ -492,30 +492,30 @@ def _train_ensemble(split: Split, cfg: SeqConfig, progress: bool, val_cases: Eva
                for i in range(n)]
     plan = plan or RunPlan(members=n, parallel=parallel)
     plan = replace(plan, members=n, parallel=parallel)
-    jobs = [(split, m, progress and i == 0, val_cases, text_table, f"member {i}: ", budget, plan.for_member(i))
-            for i, m in enumerate(members)]
+    def job(i: int, member_plan: RunPlan) -> tuple:
+        return (split, members[i], progress and i == 0, val_cases, text_table, f"member {i}: ", budget,
+                member_plan.for_member(i))
+
     print(f"training {n} ensemble members {'side by side' if parallel else 'one after another'} "
           f"({threads or auto_threads()} thread(s) each"
           + (f", {minutes:g} min cap each" if minutes else "") + ")", file=sys.stderr, flush=True)
     if parallel:
         with ProcessPoolExecutor(n, mp_context=multiprocessing.get_context("spawn")) as pool:
-            outs = [f.result() for f in [pool.submit(_member_job, *job) for job in jobs]]
+            outs = [f.result() for f in [pool.submit(_member_job, *job(i, plan)) for i in range(n)]]
     else:
-        outs = []
-        for job in jobs:
-            in_budget = outs[0]["estimate"].members_in_budget if outs and outs[0]["estimate"] else n
-            if len(outs) >= in_budget:
-                print(f"ensemble of {in_budget} instead of {n}: so that each member gets enough epochs within "
-                      "the time budget", file=sys.stderr, flush=True)
-                break
-            if in_budget < plan.members:  # later members share what is left among the members that will train
-                plan = replace(plan, members=in_budget)
-            job = job[:-1] + (plan.for_member(len(outs)),)
-            if outs and budget is not None and not _room_for_member(budget, plan, outs[0]["first_epoch"]):
+        outs = [_member_job(*job(0, plan))]
+        estimate = outs[0]["estimate"]
+        if estimate is not None and estimate.members_in_budget < n:
+            # later members share what is left among the members that will train
+            plan = replace(plan, members=estimate.members_in_budget)
+            print(f"ensemble of {plan.members} instead of {n}: so that each member gets enough epochs within "
+                  "the time budget", file=sys.stderr, flush=True)
+        for i in range(1, plan.members):
+            if budget is not None and not _room_for_member(budget, plan, outs[0]["first_epoch"]):
                 print(f"ensemble cut to {len(outs)} of {n} members: the time budget leaves no room for another",
                       file=sys.stderr, flush=True)
                 break
-            outs.append(_member_job(*job))
+            outs.append(_member_job(*job(i, plan)))
     if len(outs) < n:
         n = len(outs)
         cfg = cfg.updated(ensemble=n)
