@@ -102,3 +102,24 @@ def test_shape_from_data_counts_training_targets():
     shape = DataShape.from_data(cyclic_data(n_users=10, length=8))
     assert (shape.users, shape.items, shape.interactions) == (10, 24, 80)
     assert shape.train_targets(50) == 10 * (8 - 2 - 1) and shape.train_targets(3) == 30
+
+
+def test_a_short_budget_shrinks_the_ensemble_before_it_changes_the_loss():
+    """Toys' shape with 3 minutes: three members one after another would each have too little time for full
+    softmax, but the budget trains fewer members first (down to one), so the loss is chosen for one model with
+    the whole training share and stays full softmax; sampled softmax comes only where even that is too short."""
+    toys = amazon_like(users=19412, items=11924)
+    short = choose_settings(toys, CPU2, 3 * 60)
+    assert short.settings["ensemble"] == 3 and short.settings["loss"] == "ce"
+    targets = toys.train_targets(50)
+    one_model = choose_loss(11924, targets, 900, 64, CPU2, member_seconds=3 * 60 * 0.75)
+    assert short.loss.threshold_items == one_model.threshold_items
+    assert choose_settings(toys, CPU2, 20).settings["loss"] == "sampled", "20 seconds: not even one model fits"
+
+
+def test_members_side_by_side_each_have_the_whole_share_with_their_part_of_the_threads():
+    cpu4 = Hardware("cpu", cores=4, memory_bytes=24 << 30, softmax_gflops=160.0, threads=4)
+    r = choose_settings(amazon_like(), cpu4, BUDGET)
+    targets = amazon_like().train_targets(50)
+    one_thread = Hardware("cpu", cores=4, memory_bytes=24 << 30, softmax_gflops=cpu4.rate_with(1), threads=1)
+    assert r.loss.threshold_items == choose_loss(23715, targets, 900, 64, one_thread, BUDGET * 0.75).threshold_items

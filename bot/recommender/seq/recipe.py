@@ -17,7 +17,8 @@ calibrated on (docs/scorer.md, "Settings that follow the data"):
   time budget leaves less; every model stops earlier when validation NDCG@10 has not improved for ``patience``
   epochs (20 when an epoch is under 50 steps, else 10), and the best epoch on validation is kept;
 * **loss**: full softmax unless the catalogue is above the size where it no longer fits (``choose_loss``), then
-  sampled softmax with 4,096 shared negatives;
+  sampled softmax with 4,096 shared negatives. An ensemble gives way before the loss does: when time is short,
+  fewer members train (``budget.py``), so the loss is chosen for one model with the whole training share;
 * **item-kNN blend** always offered; its weight is chosen on validation and 0 (off) is one of the choices;
 * **threads** (CPU): all cores for catalogues of 5,000 items or more (the softmax dominates), half of them for
   smaller models (OpenMP's spinning threads cost more than they bring when another process holds a core).
@@ -220,7 +221,7 @@ def choose_loss(items: int, targets_per_epoch: int, targets_per_batch: float, hi
     negatives = min(SAMPLED_NEGATIVES, max(items - 1, 1))
     if what == "time":
         why = (f"one epoch of full softmax would take ≈ {epoch_s:.0f} s, leaving fewer than "
-               f"{MIN_FULL_SOFTMAX_EPOCHS} epochs in a member's {member_seconds / 60:.1f} min")
+               f"{MIN_FULL_SOFTMAX_EPOCHS} epochs in the {member_seconds / 60:.1f} min one model has for training")
     else:
         why = (f"one batch's logits (≈ {targets_per_batch * items * 10 / 2 ** 30:.1f} GiB) would exceed a quarter "
                f"of the device's memory")
@@ -260,7 +261,9 @@ def choose_settings(shape: DataShape, hw: Hardware, budget_seconds: float = math
     s["dropout"] = s["emb_dropout"] = drop
     s["ensemble"] = 3 if sparse else 1
     reasons.append(f"dropout {drop}, {'ensemble of 3' if sparse else 'one model'}: {shape.per_item:.1f} "
-                   f"interactions per item ({'sparse' if sparse else 'dense'}: threshold {SPARSE_PER_ITEM:g})")
+                   f"interactions per item ({'sparse' if sparse else 'dense'}: threshold {SPARSE_PER_ITEM:g})"
+                   + ("; fewer members, each longer, when the estimate after epoch 1 says the budget is short"
+                      if sparse else ""))
     median = shape.percentile(50)
     if median <= REFIT_MEDIAN_LEN:
         s["refit_epochs"], s["refit_lr"] = REFIT_EPOCHS, s["lr"]
@@ -284,14 +287,18 @@ def choose_settings(shape: DataShape, hw: Hardware, budget_seconds: float = math
         s["num_threads"] = hw.cores if shape.items >= 5000 else max(1, hw.cores // 2)
         reasons.append(f"{s['num_threads']} torch thread(s): {shape.items:,} items "
                        f"({'>=' if shape.items >= 5000 else '<'} 5,000)")
+    # The loss is chosen for the model that will certainly train: members one after another give way first (after
+    # epoch 1 the budget keeps the members that each get enough of their schedule, down to one: budget.py), so
+    # full softmax stays while one model gets enough epochs in the training share; members side by side each
+    # have the whole share with their part of the threads. The training share is the budget less what follows
+    # training (refit, blend, evaluation), roughly a quarter.
     members = s["ensemble"]
     parallel = hw.device == "cpu" and 1 < members <= hw.cores  # as ``train`` decides
-    member_seconds = budget_seconds if parallel else budget_seconds / members
-    # the training share: the budget less what follows training (refit, blend, evaluation), roughly a quarter
-    member_seconds *= 0.75
+    member_seconds = budget_seconds * 0.75
     targets = shape.train_targets(s["max_len"])
     if hw.device == "cpu":
-        hw = replace(hw, softmax_gflops=hw.rate_with(s["num_threads"]), threads=s["num_threads"])
+        threads = max(1, s["num_threads"] // members) if parallel else s["num_threads"]
+        hw = replace(hw, softmax_gflops=hw.rate_with(threads), threads=threads)
     loss = choose_loss(shape.items, targets, targets / steps, hidden, hw, member_seconds)
     s["loss"] = loss.loss
     if loss.loss == "sampled":
