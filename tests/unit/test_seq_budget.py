@@ -1,13 +1,14 @@
 """One time budget for the whole run, the estimate printed after epoch 1, and the parts that honour it."""
 import math
 import pickle
+from dataclasses import replace
 
 import numpy as np
 import pytest
 
 
-from recommender.seq.budget import (RunBudget, RunPlan, after_training_seconds, estimate_run, member_deadline,
-                                    refit_seconds)
+from recommender.seq.budget import (EpochCost, RunBudget, RunPlan, after_training_parts, after_training_seconds,
+                                    estimate_run, member_deadline, refit_seconds)
 from recommender.seq.data import leave_one_out
 from recommender.seq.train import train
 
@@ -15,6 +16,8 @@ from tests.unit.test_seq_model import TINY, cyclic_data
 
 GAMES_PLAN = RunPlan(members=3, epochs=17, refit_epochs=3, blend_weights=8, knn_fits=2, test_rankers=4.5,
                      test_users=30901, val_users=5000, interactions=287107)
+#: 18 s an epoch, and a validation pass of 2 s: 0.8 s one member's scoring, 1.2 s ranking the targets
+GAMES_COST = EpochCost(18.0, 0.8, 1.2)
 
 
 class FakeClock:
@@ -29,17 +32,17 @@ class FakeClock:
 
 
 def test_estimate_adds_every_part_of_the_run():
-    e = estimate_run(GAMES_PLAN, epoch_seconds=18.0, val_seconds=2.0, elapsed_seconds=25.0, budget_seconds=20 * 60)
+    e = estimate_run(GAMES_PLAN, GAMES_COST, elapsed_seconds=25.0, budget_seconds=20 * 60)
     training = 3 * 17 * 20.0
     refit = 3 * refit_seconds(GAMES_PLAN, 18.0)
-    after = after_training_seconds(GAMES_PLAN, 2.0)
+    after = after_training_seconds(GAMES_PLAN, GAMES_COST)
     assert e.training_seconds == training and e.refit_seconds == refit and e.after_seconds == after
     assert e.total_seconds == pytest.approx(25.0 - 20.0 + training + refit + after)
     assert not e.fits and e.epochs_in_budget < 17
     msg = e.message()
     assert "whole run needs about" in msg and "cut to about" in msg
     assert "--ensemble 1" in msg and "--refit-epochs 0" in msg and "--max-minutes" in msg
-    roomy = estimate_run(GAMES_PLAN, 18.0, 2.0, 25.0, budget_seconds=60 * 60)
+    roomy = estimate_run(GAMES_PLAN, GAMES_COST, 25.0, budget_seconds=60 * 60)
     assert roomy.fits and roomy.epochs_in_budget == 17 and "it fits" in roomy.message()
 
 
@@ -49,19 +52,19 @@ SPORTS_PLAN = RunPlan(members=3, epochs=15, refit_epochs=5, blend_weights=8, knn
 
 def test_fewer_members_train_when_the_budget_would_starve_each_of_them():
     # Sports on this CPU: 26.7 s an epoch + 2.2 s validation; three members would get about 4 of 15 epochs each
-    e = estimate_run(SPORTS_PLAN, epoch_seconds=26.7, val_seconds=2.2, elapsed_seconds=40.0, budget_seconds=20 * 60)
+    cost = EpochCost(26.7, 1.0, 1.2)
+    e = estimate_run(SPORTS_PLAN, cost, elapsed_seconds=40.0, budget_seconds=20 * 60)
     assert not e.fits and e.members_in_budget == 2
     assert e.epochs_in_budget >= math.ceil(0.6 * 15)
-    three = estimate_run(SPORTS_PLAN, 26.7, 2.2, 40.0, math.inf)
+    three = estimate_run(SPORTS_PLAN, cost, 40.0, math.inf)
     assert three.members_in_budget == 3, "without a budget every member trains"
     msg = e.message()
     assert "training 2 members of about" in msg and "3 members one after another would get too few" in msg
     # when even one member cannot get its share, one member trains with what there is
-    slow = estimate_run(SPORTS_PLAN, epoch_seconds=120.0, val_seconds=10.0, elapsed_seconds=40.0,
-                        budget_seconds=20 * 60)
+    slow = estimate_run(SPORTS_PLAN, EpochCost(120.0, 4.0, 6.0), elapsed_seconds=40.0, budget_seconds=20 * 60)
     assert slow.members_in_budget == 1 and "training 1 member of about" in slow.message()
     # Games at 18 + 2 s keeps its three members (cut to fewer epochs, but above the share)
-    games = estimate_run(GAMES_PLAN, 18.0, 2.0, 25.0, budget_seconds=20 * 60)
+    games = estimate_run(GAMES_PLAN, GAMES_COST, 25.0, budget_seconds=20 * 60)
     assert games.members_in_budget == 3 and games.epochs_in_budget >= math.ceil(0.6 * 17)
 
 
@@ -88,15 +91,28 @@ def test_an_ensemble_trains_the_members_the_estimate_found_room_for(monkeypatch,
 
 def test_members_one_after_another_share_what_the_budget_leaves():
     b = RunBudget(20, clock=FakeClock(), start=0.0)
-    after = after_training_seconds(GAMES_PLAN, 2.0)
+    after = after_training_seconds(GAMES_PLAN, GAMES_COST)
     refit = refit_seconds(GAMES_PLAN, 18.0)
-    d0 = member_deadline(b, GAMES_PLAN.for_member(0), member_start=30.0, epoch_seconds=18.0, val_seconds=2.0)
+    d0 = member_deadline(b, GAMES_PLAN.for_member(0), member_start=30.0, cost=GAMES_COST)
     assert d0 == pytest.approx(30.0 + (1200 - after - 30.0) / 3 - refit)
-    d2 = member_deadline(b, GAMES_PLAN.for_member(2), member_start=800.0, epoch_seconds=18.0, val_seconds=2.0)
+    d2 = member_deadline(b, GAMES_PLAN.for_member(2), member_start=800.0, cost=GAMES_COST)
     assert d2 == pytest.approx(1200 - after - refit), "the last member gets all that is left"
-    side_by_side = member_deadline(b, RunPlan(members=2, parallel=True, val_users=1), 30.0, 10.0, 1.0)
+    side_by_side = member_deadline(b, RunPlan(members=2, parallel=True, val_users=1), 30.0, EpochCost(10.0, 0.5, 0.5))
     assert side_by_side == pytest.approx(1200), "members side by side each get the whole share"
-    assert member_deadline(RunBudget(0), GAMES_PLAN, 0.0, 1.0, 1.0) == math.inf
+    assert member_deadline(RunBudget(0), GAMES_PLAN, 0.0, EpochCost(1.0, 0.5, 0.5)) == math.inf
+
+
+def test_what_follows_training_scales_the_models_scoring_with_its_members_not_the_ranking():
+    """An ensemble of 3 scores with 3 members, but ranks the targets among the scores once: a validation pass
+    of 0.8 s scoring + 1.2 s ranking costs 3.6 s for three members, not 6 s."""
+    parts = after_training_parts(GAMES_PLAN, GAMES_COST)
+    per_test_user = (3 * 0.8 + 1.2) / 5000
+    assert parts["evaluation"] == pytest.approx(4.5 * per_test_user * 30901)
+    # the weight search: the model and the kNN score once, each of the 8 weights ranks
+    assert parts["blend"] == pytest.approx(3 * 0.8 * 1.3 + 8 * 1.2)
+    assert parts["knn"] == pytest.approx(2 * 2e-5 * 287107)
+    one = after_training_parts(replace(GAMES_PLAN, members=1), GAMES_COST)
+    assert one["evaluation"] < parts["evaluation"] < 3 * one["evaluation"]
 
 
 def test_budget_is_absolute_and_travels_to_worker_processes():

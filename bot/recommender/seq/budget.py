@@ -18,7 +18,7 @@ from typing import Callable, Dict, List, Optional
 REFIT_EPOCH_RATIO = 1.15
 #: an item-kNN fit (one per matrix), in seconds per interaction (Games: 287k interactions, ~6 s on this CPU)
 KNN_FIT_SECONDS_PER_INTERACTION = 2e-5
-#: a blended ranker evaluates ~30% slower than the transformer alone (the kNN term)
+#: the kNN term of a blended ranker scores at about 30% of the transformer's cost
 BLEND_SLOWDOWN = 1.3
 #: the least share of its schedule a member trained one after another must get; when the budget leaves less,
 #: fewer members train, each longer. A member cut to a few epochs is far from its best (on Sports, three members
@@ -57,6 +57,25 @@ class RunBudget:
         return state
 
 
+@dataclass(frozen=True)
+class EpochCost:
+    """What the first epoch measured, in seconds: its training steps, and its validation pass split into the
+    model's scoring (one member's; an ensemble scores with every member) and the ranking of the targets among
+    the scores (the same whatever the model: most of a pass for a small model and a large catalogue)."""
+
+    train: float
+    val_scoring: float = 0.0
+    val_ranking: float = 0.0
+
+    @property
+    def val(self) -> float:
+        return self.val_scoring + self.val_ranking
+
+    def model_pass(self, members: int = 1) -> float:
+        """Seconds of one validation pass of a model of ``members`` members."""
+        return self.val_scoring * max(members, 1) + self.val_ranking
+
+
 @dataclass
 class RunPlan:
     """The run's shape, for budgeting: members, the parts after training and the evaluation's size."""
@@ -86,13 +105,20 @@ class RunEstimate:
     training_seconds: float  # every member's epochs (validation included) up to the schedule's end
     refit_seconds: float
     after_seconds: float  # item-kNN fits, blend weight search, final evaluation
-    epoch_seconds: float
-    val_seconds: float
+    cost: EpochCost
     budget_seconds: float
     epochs_in_budget: int  # epochs a member gets within the budget (= the schedule when it fits)
     plan: RunPlan
     #: members that train, one after another, each with at least ``MIN_MEMBER_SHARE`` of the schedule
     members_in_budget: int = 0
+
+    @property
+    def epoch_seconds(self) -> float:
+        return self.cost.train
+
+    @property
+    def val_seconds(self) -> float:
+        return self.cost.val
 
     @property
     def fits(self) -> bool:
@@ -127,7 +153,7 @@ class RunEstimate:
     def hints(self) -> List[str]:
         """Flags that shorten the run, with what each saves by this estimate."""
         p = self.plan
-        parts = after_training_parts(p, self.val_seconds)
+        parts = after_training_parts(p, self.cost)
         out = ["--max-minutes N (training takes what the other parts leave)"]
         if p.members > 1 and not p.parallel:
             share = (p.members - 1) / p.members
@@ -144,19 +170,22 @@ class RunEstimate:
         return out + p.hints
 
 
-def after_training_parts(plan: RunPlan, val_seconds: float) -> Dict[str, float]:
-    """Seconds of what follows every member's training and refit: kNN fits, the blend's weight search and the
-    final evaluation, scaled from one member's validation pass by the number of members (an ensemble scores
-    with all of them) and of users."""
-    model_pass = val_seconds * max(plan.members, 1)  # the whole model on the validation users
+def after_training_parts(plan: RunPlan, cost: EpochCost) -> Dict[str, float]:
+    """Seconds of what follows every member's training and refit: kNN fits, the blend's weight search (the
+    model and the kNN score once, every weight ranks) and the final evaluation (each ranker one pass of the
+    whole model, scaled from the validation users to the test users)."""
+    model_pass = cost.model_pass(plan.members)
     per_user = model_pass / max(plan.val_users, 1)
+    blend = 0.0
+    if plan.blend_weights:
+        blend = cost.val_scoring * max(plan.members, 1) * BLEND_SLOWDOWN + plan.blend_weights * cost.val_ranking
     return {"knn": plan.knn_fits * KNN_FIT_SECONDS_PER_INTERACTION * plan.interactions,
-            "blend": plan.blend_weights * model_pass * BLEND_SLOWDOWN,
+            "blend": blend,
             "evaluation": plan.test_rankers * per_user * plan.test_users}
 
 
-def after_training_seconds(plan: RunPlan, val_seconds: float, epoch_seconds: float = 0.0) -> float:
-    return sum(after_training_parts(plan, val_seconds).values())
+def after_training_seconds(plan: RunPlan, cost: EpochCost) -> float:
+    return sum(after_training_parts(plan, cost).values())
 
 
 def refit_seconds(plan: RunPlan, epoch_seconds: float) -> float:
@@ -164,14 +193,14 @@ def refit_seconds(plan: RunPlan, epoch_seconds: float) -> float:
     return plan.refit_epochs * epoch_seconds * REFIT_EPOCH_RATIO
 
 
-def estimate_run(plan: RunPlan, epoch_seconds: float, val_seconds: float, elapsed_seconds: float,
+def estimate_run(plan: RunPlan, cost: EpochCost, elapsed_seconds: float,
                  budget_seconds: float = math.inf) -> RunEstimate:
-    """The whole run's duration from the first epoch's training and validation seconds (measured while the
-    other members train side by side, when they do). ``elapsed_seconds``: time spent before this estimate
-    (loading, the first epoch); ``budget_seconds``: the whole budget. When members train one after another
-    and the budget would leave each less than ``MIN_MEMBER_SHARE`` of the schedule, ``members_in_budget`` is
-    the most members that keep that share (at least one), and ``epochs_in_budget`` what each of them gets."""
-    full = _estimate(plan, epoch_seconds, val_seconds, elapsed_seconds, budget_seconds)
+    """The whole run's duration from the first epoch's measured ``cost`` (measured while the other members
+    train side by side, when they do). ``elapsed_seconds``: time spent before this estimate (loading, the
+    first epoch); ``budget_seconds``: the whole budget. When members train one after another and the budget
+    would leave each less than ``MIN_MEMBER_SHARE`` of the schedule, ``members_in_budget`` is the most members
+    that keep that share (at least one), and ``epochs_in_budget`` what each of them gets."""
+    full = _estimate(plan, cost, elapsed_seconds, budget_seconds)
     full.members_in_budget = plan.members
     if full.fits or plan.parallel:
         return full
@@ -179,37 +208,33 @@ def estimate_run(plan: RunPlan, epoch_seconds: float, val_seconds: float, elapse
     fewer = full
     while fewer.epochs_in_budget < need and full.members_in_budget > 1:
         full.members_in_budget -= 1
-        fewer = _estimate(replace(plan, members=full.members_in_budget), epoch_seconds, val_seconds,
-                          elapsed_seconds, budget_seconds)
+        fewer = _estimate(replace(plan, members=full.members_in_budget), cost, elapsed_seconds, budget_seconds)
     full.epochs_in_budget = fewer.epochs_in_budget
     return full
 
 
-def _estimate(plan: RunPlan, epoch_seconds: float, val_seconds: float, elapsed_seconds: float,
-              budget_seconds: float) -> RunEstimate:
+def _estimate(plan: RunPlan, cost: EpochCost, elapsed_seconds: float, budget_seconds: float) -> RunEstimate:
     rounds = 1 if plan.parallel else plan.members  # members trained one after another
-    per_member = plan.epochs * (epoch_seconds + val_seconds)
-    training = rounds * per_member
-    refit = rounds * refit_seconds(plan, epoch_seconds)
-    after = after_training_seconds(plan, val_seconds, epoch_seconds)
-    already = epoch_seconds + val_seconds  # the first epoch is part of both
-    total = elapsed_seconds - already + training + refit + after
+    epoch = cost.train + cost.val
+    training = rounds * plan.epochs * epoch
+    refit = rounds * refit_seconds(plan, cost.train)
+    after = after_training_seconds(plan, cost)
+    total = elapsed_seconds - epoch + training + refit + after  # the first epoch is part of both
     epochs_in_budget = plan.epochs
     if math.isfinite(budget_seconds) and total > budget_seconds:
-        room = budget_seconds - (elapsed_seconds - already) - refit - after
-        epochs_in_budget = max(1, int(room / rounds / (epoch_seconds + val_seconds)))
-    return RunEstimate(total, elapsed_seconds, training, refit, after, epoch_seconds, val_seconds, budget_seconds,
+        room = budget_seconds - (elapsed_seconds - epoch) - refit - after
+        epochs_in_budget = max(1, int(room / rounds / epoch))
+    return RunEstimate(total, elapsed_seconds, training, refit, after, cost, budget_seconds,
                        min(epochs_in_budget, plan.epochs), plan)
 
 
-def member_deadline(budget: RunBudget, plan: RunPlan, member_start: float, epoch_seconds: float,
-                    val_seconds: float) -> float:
+def member_deadline(budget: RunBudget, plan: RunPlan, member_start: float, cost: EpochCost) -> float:
     """The absolute time by which this member's training epochs must end: what the budget leaves after the
     parts that follow training, shared by the members still to train (sequential) or whole (side by side),
     less this member's own refit."""
     if not budget.limited:
         return math.inf
-    share_end = budget.end - after_training_seconds(plan, val_seconds, epoch_seconds)
+    share_end = budget.end - after_training_seconds(plan, cost)
     left = 1 if plan.parallel else max(1, plan.members - plan.member_index)
     member_end = member_start + (share_end - member_start) / left
-    return member_end - refit_seconds(plan, epoch_seconds)
+    return member_end - refit_seconds(plan, cost.train)

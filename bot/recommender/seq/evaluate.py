@@ -51,44 +51,74 @@ class EvalCases:
         self.negatives = sample_negatives(split, users, n_negatives, seed=seed + (0 if which == "test" else 1))
 
 
-def evaluate_ranker(ranker, cases: EvalCases, protocols: Sequence[str] = ("full", "sampled"),
-                    ks: Sequence[int] = KS, batch_size: int = 512, seed: int = 0, top_k_coverage: int = 10
-                    ) -> Dict[str, Dict[str, float]]:
-    """Returns {protocol: metrics}; the 'full' entry carries 'coverage@K' as well."""
-    rng = np.random.default_rng(seed)
-    full_ranks: List[np.ndarray] = []
-    sampled_ranks: List[np.ndarray] = []
-    tops: List[np.ndarray] = []
-    t0 = time.perf_counter()
-    n = len(cases.users)
-    for a in range(0, n, batch_size):
-        b = min(n, a + batch_size)
-        scores = np.asarray(ranker.score_batch(cases.inputs[a:b], cases.events[a:b]), dtype=np.float32)
+class RankAccumulator:
+    """Ranks of each batch's targets under the chosen protocols, gathered batch by batch, so that one batch's
+    scores can serve several rankers (the blend's weights share the transformer's and the kNN's scores)."""
+
+    def __init__(self, cases: EvalCases, protocols: Sequence[str] = ("full", "sampled"), ks: Sequence[int] = KS,
+                 seed: int = 0, top_k_coverage: int = 10):
+        self.cases, self.protocols, self.ks, self.top_k = cases, tuple(protocols), tuple(ks), top_k_coverage
+        self.rng = np.random.default_rng(seed)
+        self.full: List[np.ndarray] = []
+        self.sampled: List[np.ndarray] = []
+        self.tops: List[np.ndarray] = []
+        self.seconds = 0.0  # spent ranking (scoring is the caller's)
+
+    def add(self, a: int, scores: np.ndarray) -> None:
+        """Ranks the targets of cases ``a .. a + len(scores)`` in ``scores`` (B, n_items + 1); overwrites it."""
+        t0 = time.perf_counter()
+        cases, b = self.cases, a + len(scores)
         targets = cases.targets[a:b]
         rows = np.arange(b - a)
         tscore = scores[rows, targets].copy()
-        if "sampled" in protocols:
+        if "sampled" in self.protocols:
             neg = scores[rows[:, None], cases.negatives[a:b]]
-            sampled_ranks.append(target_ranks(neg, tscore, rng, exclude_self=False))
-        if "full" in protocols:
+            self.sampled.append(target_ranks(neg, tscore, self.rng, exclude_self=False))
+        if "full" in self.protocols:
             scores[:, 0] = -np.inf
             for r, seq in enumerate(cases.inputs[a:b]):
                 scores[r, seq] = -np.inf
             scores[rows, targets] = tscore
-            full_ranks.append(target_ranks(scores, tscore, rng, exclude_self=True))
-            k = min(top_k_coverage, scores.shape[1] - 1)
-            tops.append(np.argpartition(-scores, k, axis=1)[:, :k])
-    out: Dict[str, Dict[str, float]] = {}
-    seconds = time.perf_counter() - t0
-    if "full" in protocols:
-        out["full"] = summarize(np.concatenate(full_ranks) if full_ranks else [], ks)
-        out["full"][f"coverage@{top_k_coverage}"] = coverage(
-            (row for t in tops for row in t), cases.split.data.n_items)
-        out["full"]["eval_seconds"] = seconds
-    if "sampled" in protocols:
-        out["sampled"] = summarize(np.concatenate(sampled_ranks) if sampled_ranks else [], ks)
-        out["sampled"]["eval_seconds"] = seconds
-    return out
+            self.full.append(target_ranks(scores, tscore, self.rng, exclude_self=True))
+            k = min(self.top_k, scores.shape[1] - 1)
+            self.tops.append(np.argpartition(-scores, k, axis=1)[:, :k])
+        self.seconds += time.perf_counter() - t0
+
+    def result(self, scoring_seconds: float = 0.0) -> Dict[str, Dict[str, float]]:
+        """{protocol: metrics}; 'full' carries 'coverage@K'; each carries the seconds spent scoring and
+        ranking (the budget's estimate scales the first with the ensemble's members, not the second)."""
+        out: Dict[str, Dict[str, float]] = {}
+        timing = {"eval_seconds": scoring_seconds + self.seconds, "scoring_seconds": scoring_seconds,
+                  "ranking_seconds": self.seconds}
+        if "full" in self.protocols:
+            out["full"] = summarize(np.concatenate(self.full) if self.full else [], self.ks)
+            out["full"][f"coverage@{self.top_k}"] = coverage(
+                (row for t in self.tops for row in t), self.cases.split.data.n_items)
+            out["full"].update(timing)
+        if "sampled" in self.protocols:
+            out["sampled"] = summarize(np.concatenate(self.sampled) if self.sampled else [], self.ks)
+            out["sampled"].update(timing)
+        return out
+
+
+def batches(cases: EvalCases, batch_size: int = 512):
+    """(start, inputs, events) of consecutive batches of the cases."""
+    for a in range(0, len(cases.users), batch_size):
+        yield a, cases.inputs[a:a + batch_size], cases.events[a:a + batch_size]
+
+
+def evaluate_ranker(ranker, cases: EvalCases, protocols: Sequence[str] = ("full", "sampled"),
+                    ks: Sequence[int] = KS, batch_size: int = 512, seed: int = 0, top_k_coverage: int = 10
+                    ) -> Dict[str, Dict[str, float]]:
+    """Returns {protocol: metrics}; the 'full' entry carries 'coverage@K' as well."""
+    acc = RankAccumulator(cases, protocols, ks, seed, top_k_coverage)
+    scoring = 0.0
+    for a, inputs, events in batches(cases, batch_size):
+        t0 = time.perf_counter()
+        scores = np.asarray(ranker.score_batch(inputs, events), dtype=np.float32)
+        scoring += time.perf_counter() - t0
+        acc.add(a, scores)
+    return acc.result(scoring)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ checkpoint, the term added to a request's scores) is ``recommender.scoring.knn``
 from __future__ import annotations
 
 import logging
+import math
 import time
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
@@ -18,7 +19,7 @@ import numpy as np
 
 from recommender.scoring.knn import ItemSimilarity
 
-from .evaluate import EvalCases, evaluate_ranker
+from .evaluate import EvalCases, RankAccumulator, batches
 
 log = logging.getLogger(__name__)
 
@@ -44,22 +45,34 @@ def choose_weight(model_ranker, knn: ItemSimilarity, cases: EvalCases, protocol:
                   grid: Sequence[float] = WEIGHT_GRID, seed: int = 0,
                   stop: Optional[Callable[[float], bool]] = None) -> Tuple[float, List[Dict[str, float]]]:
     """Evaluates each weight of ``grid`` on validation ``cases``; returns the best by ``protocol``
-    NDCG@10 (ties go to the smaller weight) and one row per weight. ``stop(seconds of the last weight)`` True
-    ends the search early (the time budget), keeping the best weight so far."""
+    NDCG@10 (ties go to the smaller weight) and one row per weight. The transformer and the kNN score each
+    batch once for all the weights. ``stop(seconds the rest of the search would take)`` True (the time
+    budget, asked after the first batch) thins the grid to every other weight, then to 0 alone."""
+    weights = sorted(set(grid) | {0.0})
+    accs = {w: RankAccumulator(cases, ("full", "sampled"), (10,), seed) for w in weights}
+    n_batches = 0
+    for a, inputs, events in batches(cases):
+        t0 = time.perf_counter()
+        base = np.asarray(model_ranker.score_batch(inputs, events), dtype=np.float32)
+        term = knn.score_batch(inputs, events)
+        scored = time.perf_counter()
+        for w, acc in accs.items():
+            acc.add(a, base + np.float32(w) * term)
+        n_batches += 1
+        if stop is not None and n_batches == 1:
+            rest = math.ceil(len(cases.users) / max(len(inputs), 1)) - 1
+            per_weight = (time.perf_counter() - scored) / len(accs)
+            while len(accs) > 1 and stop(rest * (scored - t0 + per_weight * len(accs))):
+                keep = sorted(accs)[::2] if len(accs) > 2 else [0.0]
+                log.warning("item-kNN blend: the time budget leaves room for the weights %s only", keep)
+                accs = {w: accs[w] for w in keep}
     rows: List[Dict[str, float]] = []
     best_w, best = 0.0, -1.0
-    weights = sorted(set(grid) | {0.0})
-    for n, w in enumerate(weights):
-        t0 = time.perf_counter()
-        res = evaluate_ranker(HybridRanker(model_ranker, knn, w), cases, protocols=("full", "sampled"), ks=(10,),
-                              seed=seed)
+    for w, acc in accs.items():
+        res = acc.result()
         row = {"knn_weight": w, "val_full_NDCG@10": res["full"]["NDCG@10"],
                "val_sampled_NDCG@10": res["sampled"]["NDCG@10"], "val_sampled_HR@10": res["sampled"]["HR@10"]}
         rows.append(row)
         if row[f"val_{protocol}_NDCG@10"] > best + 1e-9:
             best_w, best = w, row[f"val_{protocol}_NDCG@10"]
-        if stop is not None and n + 1 < len(weights) and stop(time.perf_counter() - t0):
-            log.warning("item-kNN blend: weight search stopped after %d of %d weights (the time budget)", n + 1,
-                        len(weights))
-            break
     return best_w, rows

@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from dataclasses import dataclass, field, replace
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence
 
 import numpy as np
 import torch
@@ -19,8 +19,8 @@ from recommender.scoring.config import SeqConfig
 from recommender.scoring.device import auto_threads, pad_right, resolve_device, set_threads
 from recommender.scoring.model import build_model
 
-from .budget import (KNN_FIT_SECONDS_PER_INTERACTION, REFIT_EPOCH_RATIO, RunBudget, RunEstimate, RunPlan,
-                     estimate_run, member_deadline, refit_seconds)
+from .budget import (KNN_FIT_SECONDS_PER_INTERACTION, REFIT_EPOCH_RATIO, EpochCost, RunBudget, RunEstimate, RunPlan,
+                     after_training_seconds, estimate_run, member_deadline, refit_seconds)
 from .data import EVENT_VOCAB, Split, train_sequences
 from .evaluate import EvalCases, evaluate_ranker
 from .fused_ce import fused_softmax_ce
@@ -89,10 +89,8 @@ class TrainResult:
     knn_selected: Optional[object] = None
     #: the whole run's estimate printed after epoch 1 (with a budget; the first member's)
     estimate: Optional[RunEstimate] = None
-    #: (training, validation) seconds of the first epoch
-    first_epoch: Tuple[float, float] = (0.0, 0.0)
-    #: the optimiser after training, for a caller's own refit (single models; not kept for ensembles)
-    optimizer: Optional[object] = None
+    #: what the first epoch cost (training, validation scoring and ranking)
+    first_epoch: EpochCost = EpochCost(0.0)
 
     def ranker(self, device: Optional[torch.device] = None, before_refit: bool = False):
         """The final ranker (transformer, blended with item-kNN when the blend won on validation), or the
@@ -311,7 +309,7 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
     disable = not progress
     deadline = math.inf  # clock() time by which this member's epochs end (known after epoch 1)
     estimate: Optional[RunEstimate] = None
-    first_epoch = (0.0, 0.0)  # (training, validation) seconds of epoch 1
+    first_epoch = EpochCost(0.0)  # what epoch 1 cost
     for epoch in range(1, cfg.epochs + 1):
         model.train()
         t_epoch = time.perf_counter()
@@ -335,18 +333,19 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
             count += 1
             if count % 20 == 0:
                 bar.set_postfix(loss=f"{total / count:.4f}", lr=f"{lr:.2e}")
-            if time.perf_counter() - t_start > max_seconds or clock() > deadline:
+            # the epoch's validation must end by the deadline too, or the refit after it loses an epoch
+            if time.perf_counter() - t_start > max_seconds or clock() + first_epoch.val > deadline:
                 stop = True
                 break
         bar.close()
         epoch_train = time.perf_counter() - t_epoch
         row: Dict[str, float] = {"epoch": epoch, "loss": total / max(count, 1), "epoch_seconds": epoch_train}
-        val_time = 0.0
+        val_cost = (0.0, 0.0)  # (scoring, ranking) seconds of this epoch's validation
         if epoch % cfg.eval_every == 0 or stop or epoch == cfg.epochs:
             t_eval = time.perf_counter()
             res = evaluate_ranker(ranker, val_cases, protocols=("full", "sampled"), ks=(10,), seed=cfg.seed)
-            val_time = time.perf_counter() - t_eval
-            eval_seconds += val_time
+            eval_seconds += time.perf_counter() - t_eval
+            val_cost = (res["full"]["scoring_seconds"], res["full"]["ranking_seconds"])
             row.update({"val_full_NDCG@10": res["full"]["NDCG@10"], "val_full_HR@10": res["full"]["HR@10"],
                         "val_sampled_NDCG@10": res["sampled"]["NDCG@10"],
                         "val_sampled_HR@10": res["sampled"]["HR@10"]})
@@ -361,13 +360,13 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
         msg = " ".join(f"{k}={v:.4f}" if isinstance(v, float) else f"{k}={v}" for k, v in row.items())
         print(log_prefix + msg, file=sys.stderr, flush=True)
         if epoch == 1 and budget is not None:
-            first_epoch = (epoch_train, val_time)
+            first_epoch = EpochCost(epoch_train, *val_cost)
             if plan.member_index == 0:
-                estimate = estimate_run(plan, epoch_train, val_time, budget.elapsed(), budget.minutes * 60 or math.inf)
+                estimate = estimate_run(plan, first_epoch, budget.elapsed(), budget.minutes * 60 or math.inf)
                 print(estimate.message(), file=sys.stderr, flush=True)
                 plan = replace(plan, members=estimate.members_in_budget)  # the ensemble trains that many
-            deadline = member_deadline(budget, plan, member_start, epoch_train, val_time)
-            if clock() > deadline:
+            deadline = member_deadline(budget, plan, member_start, first_epoch)
+            if clock() + first_epoch.val > deadline:
                 stop = True
         if bad >= cfg.patience or stop:
             break
@@ -377,30 +376,16 @@ def train(split: Split, cfg: SeqConfig, progress: bool = True, val_cases: Option
     selected = None
     if cfg.refit_epochs > 0:
         selected = copy.deepcopy(model.state_dict())
-        must_end = deadline + refit_seconds(plan, first_epoch[0]) if math.isfinite(deadline) else math.inf
+        must_end = deadline + refit_seconds(plan, first_epoch.train) if math.isfinite(deadline) else math.inf
         history += _refit(model, opt, params, split, cfg, rng, gen, device, mask_id, progress, must_end, clock,
-                          first_epoch[0] * REFIT_EPOCH_RATIO)
+                          first_epoch.train * REFIT_EPOCH_RATIO)
     train_seconds = time.perf_counter() - t_start - eval_seconds
     res = TrainResult(model, cfg, history, best_epoch, best_val, train_seconds, 0.0, str(device), selected)
-    res.estimate, res.first_epoch, res.optimizer = estimate, first_epoch, opt
+    res.estimate, res.first_epoch = estimate, first_epoch
     if cfg.knn_blend:
         _attach_blend(res, split, val_cases, budget, plan)
     res.wall_seconds = time.perf_counter() - t_start
     return res
-
-
-def refit(res: TrainResult, split: Split, cfg: Optional[SeqConfig] = None, seed: int = 1,
-          progress: bool = False) -> List[Dict[str, float]]:
-    """Refits a single model's ``res.model`` in place with ``res.optimizer`` (its state after training) for
-    ``cfg.refit_epochs`` at ``cfg.refit_lr`` (default ``res.config``): the refit ``train`` does, callable on its
-    own so that research tools can compare refit settings from the same selected weights."""
-    cfg = cfg or res.config
-    if res.optimizer is None:
-        raise ValueError("refit needs the optimiser of a single model's training (ensembles do not keep one)")
-    device = next(res.model.parameters()).device
-    params = [p for p in res.model.parameters() if p.requires_grad]
-    return _refit(res.model, res.optimizer, params, split, cfg, np.random.default_rng(seed),
-                  torch.Generator().manual_seed(seed), device, cfg.n_items + 1, progress)
 
 
 def default_plan(split: Split, cfg: SeqConfig, val_cases: EvalCases, test_rankers: float = 0.0,
@@ -431,7 +416,7 @@ def _attach_blend(res: TrainResult, split: Split, val_cases: EvalCases, budget: 
     selected = res.ranker(before_refit=True)
     stop = None
     if budget is not None and budget.limited and plan is not None:
-        per_user = (res.first_epoch[1] or 0.0) / max(plan.val_users, 1)
+        per_user = res.first_epoch.model_pass(plan.members) / max(plan.val_users, 1)
         reserve = plan.test_rankers * per_user * plan.test_users
         if res.selected_state is not None and plan.knn_fits > 1:
             reserve += KNN_FIT_SECONDS_PER_INTERACTION * plan.interactions
@@ -465,12 +450,9 @@ def _member_job(split: Split, cfg: SeqConfig, progress: bool, val_cases: EvalCas
             "train_seconds": res.train_seconds, "estimate": res.estimate, "first_epoch": res.first_epoch}
 
 
-def _room_for_member(budget: RunBudget, plan: RunPlan, first_epoch: Tuple[float, float]) -> bool:
+def _room_for_member(budget: RunBudget, plan: RunPlan, cost: EpochCost) -> bool:
     """Whether one more member's first epoch (and its refit) still fits before what follows training."""
-    from .budget import after_training_seconds
-
-    epoch, val = first_epoch
-    return budget.allows(epoch + val + refit_seconds(plan, epoch), after_training_seconds(plan, val, epoch))
+    return budget.allows(cost.train + cost.val + refit_seconds(plan, cost.train), after_training_seconds(plan, cost))
 
 
 def _train_ensemble(split: Split, cfg: SeqConfig, progress: bool, val_cases: EvalCases, text_table,
