@@ -41,10 +41,10 @@ def _version(root, res, data, meta=None, name=None, item_ids=None):
 
 
 def test_serving_package_imports_no_training_code_and_no_rasa():
-    """A fresh interpreter importing the serving package loads nothing of training, research or rasa."""
-    code = ("import importlib.util, sys; assert importlib.util.find_spec('research'); "
+    """A fresh interpreter importing the serving package loads nothing of training, evaluation or rasa."""
+    code = ("import importlib.util, sys; assert importlib.util.find_spec('recommender.seq'); "
             "import recommender.scoring as s; from recommender.scoring import open_live_scorer; "
-            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('research', 'rasa', 'rasa_sdk', 'matplotlib') "
+            "bad = sorted(m for m in sys.modules if m.split('.')[0] in ('rasa', 'rasa_sdk', 'matplotlib') "
             "or m.startswith('recommender.seq'));"
             "print(bad)")
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
