@@ -49,6 +49,20 @@ def test_weight_is_chosen_on_validation(weak):
     assert w0 == 0.0, "a kNN that adds nothing is not blended in"
 
 
+def test_one_pass_weight_search_gives_what_each_weight_gives_on_its_own(weak):
+    """The search scores the transformer and the kNN once for every weight; each weight's figures are those of
+    a blended ranker evaluated by itself (the same ranks, the same random tie-breaks)."""
+    data, split, res = weak
+    cases = EvalCases(split, "valid", n_negatives=10, seed=0)
+    ranker = TorchRanker(res.model, res.config, torch.device("cpu"))
+    knn = ItemKNN(split, k=5)
+    _, rows = choose_weight(ranker, knn, cases, "full", grid=(0.0, 2.0, 8.0), seed=3)
+    for row in rows:
+        alone = evaluate_ranker(HybridRanker(ranker, knn, row["knn_weight"]), cases, ks=(10,), seed=3)
+        assert row["val_full_NDCG@10"] == pytest.approx(alone["full"]["NDCG@10"])
+        assert row["val_sampled_NDCG@10"] == pytest.approx(alone["sampled"]["NDCG@10"])
+
+
 def test_knn_with_validation_counts_the_validation_item_never_the_test_item():
     rows = []
     for u in range(6):  # every user: a, b, then validation item c, then test item d

@@ -406,8 +406,8 @@ def _attach_blend(res: TrainResult, split: Split, val_cases: EvalCases, budget: 
                   plan: Optional[RunPlan] = None) -> None:
     """Chooses the item-kNN weight for the model selected on validation (before any refit) and attaches
     the kNN matrices: over training items for that model, over training + validation items after a refit.
-    With a budget, the weight search stops early (keeping the best weight so far) when going on would leave
-    too little time for the final evaluation."""
+    With a budget, the weight search tries fewer weights when all of them would leave too little time for the
+    final evaluation."""
     from .baselines import ItemKNN
     from .hybrid import choose_weight
 
@@ -420,7 +420,7 @@ def _attach_blend(res: TrainResult, split: Split, val_cases: EvalCases, budget: 
         reserve = plan.test_rankers * per_user * plan.test_users
         if res.selected_state is not None and plan.knn_fits > 1:
             reserve += KNN_FIT_SECONDS_PER_INTERACTION * plan.interactions
-        stop = lambda last_seconds: not budget.allows(last_seconds, reserve)  # noqa: E731
+        stop = lambda seconds: not budget.allows(seconds, reserve)  # noqa: E731
     weight, rows = choose_weight(selected, knn_selected, val_cases, cfg.val_protocol, seed=cfg.seed, stop=stop)
     for row in rows:
         print(" ".join(f"{k}={v:.4f}" for k, v in row.items()), file=sys.stderr, flush=True)
