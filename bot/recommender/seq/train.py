@@ -19,7 +19,7 @@ from recommender.scoring.config import SeqConfig
 from recommender.scoring.device import auto_threads, pad_right, resolve_device, set_threads
 from recommender.scoring.model import build_model
 
-from .budget import (KNN_FIT_SECONDS_PER_INTERACTION, REFIT_EPOCH_RATIO, EpochCost, RunBudget, RunEstimate, RunPlan,
+from .budget import (REFIT_EPOCH_RATIO, EpochCost, RunBudget, RunEstimate, RunPlan, after_training_parts,
                      after_training_seconds, estimate_run, member_deadline, refit_seconds)
 from .data import EVENT_VOCAB, Split, train_sequences
 from .evaluate import EvalCases, evaluate_ranker
@@ -416,10 +416,10 @@ def _attach_blend(res: TrainResult, split: Split, val_cases: EvalCases, budget: 
     selected = res.ranker(before_refit=True)
     stop = None
     if budget is not None and budget.limited and plan is not None:
-        per_user = res.first_epoch.model_pass(plan.members) / max(plan.val_users, 1)
-        reserve = plan.test_rankers * per_user * plan.test_users
-        if res.selected_state is not None and plan.knn_fits > 1:
-            reserve += KNN_FIT_SECONDS_PER_INTERACTION * plan.interactions
+        parts = after_training_parts(plan, res.first_epoch)
+        reserve = parts["evaluation"]
+        if res.selected_state is not None and plan.knn_fits > 1:  # the kNN over training + validation items
+            reserve += parts["knn"] / plan.knn_fits
         stop = lambda seconds: not budget.allows(seconds, reserve)  # noqa: E731
     weight, rows = choose_weight(selected, knn_selected, val_cases, cfg.val_protocol, seed=cfg.seed, stop=stop)
     for row in rows:
