@@ -73,7 +73,7 @@ prepare_store() {
   log "migrating the store schema ($DB_HOST:$DB_PORT/$DB_NAME)"
   "$PY" -m recommender migrate
   if [ "${CONCIERGE_LOAD_DEMO:-}" = 1 ]; then
-    "$PY" -m recommender load-demo  # does nothing when the demo catalog is already loaded
+    "$PY" -m recommender load-demo --if-empty  # only into an empty store: never over a shop's catalog
   fi
 }
 

@@ -32,7 +32,7 @@ quiet() {
 }
 
 "$ROOT/scripts/setup.sh"
-if [ ! -f "$ROOT/var/scorer/config.json" ]; then
+if [ ! -f "$ROOT/var/scorer/config.json" ] && [ -z "${CONCIERGE_SHOP_DIR:-}" ]; then
   # its chosen settings and per-epoch progress go to a log file unless verbose
   scorer_log="$ROOT/var/scorer-train.log" where="var/scorer-train.log"
   if [ -n "${CONCIERGE_VERBOSE:-}" ]; then scorer_log=/dev/stderr where="above"; fi

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Create both Python environments from the lock files (only when missing or the lock changed),
-# then load the demo catalog into the store. Safe to run again: it skips what is already done.
+# then load the demo catalog into the store when it has none. Safe to run again: it skips what is
+# already done, and never loads the demo over a shop's own catalog.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 make_venv() {  # make_venv DIR PYTHON_VERSION LOCK IN
@@ -83,4 +84,5 @@ if ! command -v docker-compose >/dev/null 2>&1; then
   log "installing Debian's docker-compose (scripts/test.sh checks docker-compose.yml with it)"
   apt_install docker-compose
 fi
-"$PY" -m recommender load-demo
+# The demo shop goes only into an empty store: a shop's own catalog (scripts/shop.sh) is never replaced.
+"$PY" -m recommender load-demo --if-empty

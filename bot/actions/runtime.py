@@ -170,8 +170,13 @@ def _build(store: Store) -> Runtime:
     from recommender.complements import ComplementIndex
     from recommender.variants import model_key, variants_of
 
-    recommender = Recommender(items, store.popularity(), _shared_scorer(), model_key=model_key)
-    complements = ComplementIndex.from_sequences(store.sequences(), recommender.catalog)
+    from recommender.shop import PROFILE, VOCABULARY, ShopProfile
+
+    recommender = Recommender(items, store.popularity(), _shared_scorer(), model_key=model_key,
+                              words=store.shop_document(VOCABULARY),
+                              profile=ShopProfile.from_document(store.shop_document(PROFILE), items))
+    complements = ComplementIndex.from_sequences(store.sequences(), recommender.catalog,
+                                                 category_words=recommender.vocabulary.categories)
     turns = TurnService(recommender, _semantic_matcher(recommender),
                         complements=lambda item: complements.complements(item),
                         variants_of=lambda item: variants_of(item, recommender.catalog))

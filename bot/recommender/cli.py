@@ -13,8 +13,15 @@ from typing import List, Optional
 
 from sqlalchemy.engine import make_url
 
-from .importer import ImportCancelled, ImportValidationError, ReplacePlan, import_catalog, import_interactions
-from .nlu_export import DEFAULT_NLU_PATH, write_nlu_vocabulary
+from .importer import (
+    ImportCancelled,
+    ImportValidationError,
+    ReplacePlan,
+    import_catalog,
+    import_files,
+    import_interactions,
+)
+from .nlu_export import DEFAULT_ANSWERS_PATH, DEFAULT_NLU_PATH, write_nlu_vocabulary
 from .store import Store, default_database_url
 from .vocabulary import build_vocabulary
 
@@ -34,16 +41,23 @@ def cmd_migrate(store: Store, args: argparse.Namespace) -> int:
 def cmd_load_demo(store: Store, args: argparse.Namespace) -> int:
     from .demo import load_demo_catalog
     from .demo.interactions import generate_interactions
+    from .shop import demo_documents
 
     started = time.perf_counter()
     store.migrate()
     items = load_demo_catalog()
-    if not args.force and store.item_ids() == {i.id for i in items} and store.counts()["interactions"]:
+    if args.if_empty and store.item_ids():
+        print("the store already has a catalog; the demo is loaded only into an empty one")
+        return 0
+    documents = demo_documents(items)
+    if not args.force and store.item_ids() == {i.id for i in items} and store.counts()["interactions"] \
+            and all(store.shop_document(name) == doc for name, doc in documents.items()):
         print("demo catalog already loaded; nothing to do (use --force to reload)")
         return 0
     rows = generate_interactions(items, n_users=args.users, seed=args.seed)
     with store.transaction():
         removed = store.replace_catalog(items)
+        store.put_shop_documents(documents)
         for source in sorted({row["source"] for row in rows}):
             store.delete_interactions(source)
         written = store.import_interactions(rows)
@@ -104,6 +118,41 @@ def cmd_import_catalog(store: Store, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_import_shop(store: Store, args: argparse.Namespace) -> int:
+    """A shop folder: catalog, and its profile, vocabulary and answers files, checked, then written at once."""
+    from .importer import read_catalog
+    from .shop import ShopFileError, find_catalog, read_shop_dir
+
+    store.migrate()
+    try:
+        catalog = find_catalog(args.path)
+    except FileNotFoundError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_INVALID
+    items = read_catalog(catalog)
+    try:
+        files = read_shop_dir(args.path, items)
+    except ShopFileError as exc:
+        print(f"{args.path}: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    try:
+        result = import_files(store, catalog=files.catalog, interactions=files.interactions, replace=True,
+                              confirm=_confirm_replace(args), documents=files.documents)
+    except ImportCancelled as exc:
+        if "not confirmed" not in str(exc):
+            print(str(exc), file=sys.stderr)
+        return EXIT_NOT_CONFIRMED
+    from .shop import ANSWER_TOPICS, ANSWERS, unreachable_topics
+
+    for topic in unreachable_topics(files.documents.get(ANSWERS)):
+        print(f"note: shop_answers.yml: {topic}: kept, but no shopper question reaches it yet (the known topics: "
+              f"{', '.join(ANSWER_TOPICS)}; a new one needs examples under faq/{topic} in bot/data/shop_talk.yml)")
+    given = [name for name, doc in files.documents.items() if doc is not None]
+    print(f"imported the shop in {args.path}: {result.items} items ({result.removed_items} old items removed), "
+          f"{result.interactions} interactions, documents: {', '.join(given) or 'none'}")
+    return 0
+
+
 def cmd_import_interactions(store: Store, args: argparse.Namespace) -> int:
     store.migrate()
     result = import_interactions(store, args.path)
@@ -116,8 +165,14 @@ def cmd_export_nlu(store: Store, args: argparse.Namespace) -> int:
     if not items:
         print("the catalog is empty; import one first", file=sys.stderr)
         return 1
-    vocab = build_vocabulary(items)
+    from .shop import ANSWERS, VOCABULARY
+    from .nlu_export import write_shop_answers
+
+    vocab = build_vocabulary(items, store.shop_document(VOCABULARY))
     export = write_nlu_vocabulary(vocab, args.out)
+    answers_out = args.answers_out or Path(args.out).with_name(DEFAULT_ANSWERS_PATH.name)
+    answers = write_shop_answers(store.shop_document(ANSWERS), answers_out)
+    print(f"wrote {answers_out}: {answers} shop answers")
     print(
         f"wrote {args.out}: {len(vocab.brands)} brands, {len(vocab.categories)} categories, "
         f"{len(vocab.features)} features"
@@ -154,6 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--users", type=int, default=2000, help="simulated shoppers (default 2000)")
     demo.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
     demo.add_argument("--force", action="store_true", help="reload even if already loaded")
+    demo.add_argument("--if-empty", action="store_true", help="only into a store with no catalog (set-up scripts)")
     catalog = add("import-catalog", cmd_import_catalog, "import a catalog file (.csv or .json)")
     catalog.add_argument("path", type=Path)
     catalog.add_argument(
@@ -164,10 +220,16 @@ def build_parser() -> argparse.ArgumentParser:
     catalog.add_argument(
         "--yes", "-y", action="store_true", help="with --replace: delete without asking (for scripts)"
     )
+    shop = add("import-shop", cmd_import_shop,
+               "replace the catalog with a shop folder's (catalog.csv|json, shop.yml, vocabulary.yml, shop_answers.yml)")
+    shop.add_argument("path", type=Path)
+    shop.add_argument("--yes", "-y", action="store_true", help="delete the old catalog without asking (for scripts)")
     logs = add("import-interactions", cmd_import_interactions, "import an interaction log (.csv)")
     logs.add_argument("path", type=Path)
     nlu = add("export-nlu", cmd_export_nlu, "write the NLU vocabulary (lookups, synonyms) for rasa train")
     nlu.add_argument("--out", type=Path, default=DEFAULT_NLU_PATH, help=f"default: {DEFAULT_NLU_PATH}")
+    nlu.add_argument("--answers-out", type=Path, default=None,
+                     help=f"the shop's answers as Rasa responses (default: {DEFAULT_ANSWERS_PATH.name} beside --out)")
     add("stats", cmd_stats, "print row counts")
     return parser
 

@@ -31,7 +31,6 @@ from typing import Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence,
 
 from .catalog import Item
 from .variants import model_key, model_title, same_model
-from .vocabulary import CATEGORY_ALIASES
 
 #: events that say a user wanted an item, on both sides of a pair
 POSITIVE_EVENTS: FrozenSet[str] = frozenset({"like", "add_to_cart", "purchase"})
@@ -191,8 +190,11 @@ class ComplementIndex:
 
     def __init__(self, catalog: Iterable[Item], together: Optional[Mapping[str, Mapping[str, int]]] = None,
                  users: Optional[Mapping[str, int]] = None, item_users: Optional[Mapping[str, int]] = None,
-                 min_count: int = DEFAULT_MIN_COUNT) -> None:
+                 min_count: int = DEFAULT_MIN_COUNT,
+                 category_words: Optional[Mapping[str, Sequence[str]]] = None) -> None:
         self.catalog: List[Item] = list(catalog)
+        #: the shop's other names for each category ("phone" for smartphones), from its vocabulary
+        self.category_words: Dict[str, Tuple[str, ...]] = {k: tuple(v) for k, v in (category_words or {}).items()}
         self.keys: Dict[str, str] = {item.id: model_key(item) for item in self.catalog}
         self._position: Dict[str, int] = {item.id: pos for pos, item in enumerate(self.catalog)}
         category_of = {self.keys[item.id]: item.category for item in self.catalog}
@@ -217,7 +219,8 @@ class ComplementIndex:
     @classmethod
     def from_sequences(cls, sequences: Mapping[str, Sequence[object]], catalog: Iterable[Item],
                        window: timedelta = DEFAULT_WINDOW, min_count: int = DEFAULT_MIN_COUNT,
-                       events: FrozenSet[str] = POSITIVE_EVENTS) -> "ComplementIndex":
+                       events: FrozenSet[str] = POSITIVE_EVENTS,
+                       category_words: Optional[Mapping[str, Sequence[str]]] = None) -> "ComplementIndex":
         """Learn the bought-together table from ``Store.sequences()`` (user -> events, oldest first).
 
         Events need ``item_id`` and ``event``; a ``timestamp`` (when present) limits a pair to
@@ -242,7 +245,7 @@ class ComplementIndex:
                         pairs.add((anchor, target))
             for anchor, target in pairs:
                 together[anchor][target] += 1
-        return cls(catalog, together, users, item_users, min_count)
+        return cls(catalog, together, users, item_users, min_count, category_words)
 
     # -- queries -----------------------------------------------------------------------------
     def _pick(self, members: List[Item]) -> Optional[Item]:
@@ -279,7 +282,7 @@ class ComplementIndex:
         counts = self.together.get(self.keys.get(bought.id) or model_key(bought), Counter())
         affinity = self.categories.get(bought.category, Counter())
         top_affinity = max((n for cat, n in affinity.items() if cat != bought.category), default=0) or 1
-        nouns = _category_nouns(bought.category)
+        nouns = _category_nouns(bought.category, self.category_words.get(bought.category, ()))
         models: Dict[str, List[Item]] = defaultdict(list)
         for item in self.catalog:
             if item.category != bought.category and not same_model(item, bought):
@@ -309,10 +312,10 @@ class ComplementIndex:
         return [c.item for c in self.suggest(bought, k)]
 
 
-def _category_nouns(category: str) -> Set[Tuple[str, ...]]:
+def _category_nouns(category: str, aliases: Sequence[str] = ()) -> Set[Tuple[str, ...]]:
     """Words for a category as accessory texts use them: "smartphones" -> "phones", "phone", ..."""
     words = {category, category[:-1] if category.endswith("s") and len(category) > 3 else category}
-    words.update(CATEGORY_ALIASES.get(category, ()))
+    words.update(aliases)
     return {tuple(_tokens(word)) for word in words if _tokens(word)}
 
 

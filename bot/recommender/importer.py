@@ -25,7 +25,6 @@ from .catalog import EVENT_TYPES, Item
 from .store import Store, parse_timestamp
 from .store.schema import interactions as interactions_table
 from .store.schema import items as items_table
-from .vocabulary import FEATURE_ALIASES
 
 #: Stop collecting after this many problems; one exception reports them all.
 MAX_ERRORS = 20
@@ -169,23 +168,10 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def _alias_table() -> Dict[str, str]:
-    table: Dict[str, str] = {}
-    for canonical in sorted(FEATURE_ALIASES):
-        for phrase in (canonical, *sorted(FEATURE_ALIASES[canonical])):
-            table.setdefault(_squash(phrase.lower()), canonical)
-    for canonical in FEATURE_ALIASES:  # a canonical name always means itself
-        table[_squash(canonical.lower())] = canonical
-    return table
-
-
-_FEATURE_ALIAS_TABLE = _alias_table()
-
-
 def normalise_feature(tag: str) -> str:
-    """Lower-case, trim and map known aliases ("ANC" -> "noise cancelling"); '' if blank."""
-    key = _squash(str(tag).lower())
-    return _FEATURE_ALIAS_TABLE.get(key, key)
+    """Lower-case and trim, nothing else: a tag means what the shop wrote ("water-resistant" is not
+    "waterproof"); other names for it come only from the shop's vocabulary file. '' if blank."""
+    return _squash(str(tag).lower())
 
 
 def _features(value: Any) -> Tuple[str, ...]:
@@ -508,8 +494,12 @@ def import_files(
     interactions: Path | str | None = None,
     replace: bool = False,
     confirm: Optional[Callable[[ReplacePlan], bool]] = None,
+    documents: Optional[Mapping[str, Optional[Mapping[str, Any]]]] = None,
 ) -> ImportResult:
     """Validate a catalog and/or an interaction log, then write both in one transaction.
+
+    ``documents``: the shop's checked documents (``recommender.shop``), written in the same
+    transaction, so catalog, vocabulary and answers never disagree.
 
     With ``replace`` the catalog replaces the stored one (removed items lose their
     interactions); otherwise items are upserted. Interactions may reference items of the
@@ -550,6 +540,8 @@ def import_files(
             else:
                 store.upsert_items(items)
         written = store.import_interactions(rows) if rows else 0
+        if documents is not None:
+            store.put_shop_documents(documents)
     return ImportResult(items=len(items or ()), removed_items=removed, interactions=written)
 
 

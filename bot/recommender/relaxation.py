@@ -1,6 +1,8 @@
 """When nothing fits: find the smallest changes to the request that would give results."""
 from __future__ import annotations
 
+from .money import format_money
+
 import math
 from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence
@@ -39,7 +41,7 @@ def suggest_relaxations(items: Sequence[Item], constraints: Constraints) -> List
             new_max = _round_up(prices[0])
             relaxed = constraints.with_changes(max_price=new_max)
             by = new_max - constraints.max_price
-            found.append(Relaxation("raise_budget", f"Raise budget to ${new_max:,.0f} (+${by:,.0f})", relaxed,
+            found.append(Relaxation("raise_budget", f"Raise budget to {format_money(new_max)} (+{format_money(by)})", relaxed,
                                     len(relaxed.filter(items)), {"to": new_max, "by": by}))
     if constraints.min_price is not None:
         no_min = constraints.with_changes(min_price=None)
@@ -47,7 +49,7 @@ def suggest_relaxations(items: Sequence[Item], constraints: Constraints) -> List
         if prices:
             new_min = float(math.floor(prices[0] / 10) * 10)
             relaxed = constraints.with_changes(min_price=new_min)
-            found.append(Relaxation("lower_minimum", f"Go down to ${new_min:,.0f}", relaxed,
+            found.append(Relaxation("lower_minimum", f"Go down to {format_money(new_min)}", relaxed,
                                     len(relaxed.filter(items)), {"to": new_min}))
     for feature in constraints.features:
         relaxed = constraints.with_changes(features=tuple(f for f in constraints.features if f != feature))
@@ -88,7 +90,7 @@ def _closest_combined(items: Sequence[Item], constraints: Constraints) -> Option
     if over:
         new_max = _round_up(item.price)
         relaxed = relaxed.with_changes(max_price=new_max)
-        steps.append(f"raise budget to ${new_max:,.0f}")
+        steps.append(f"raise budget to {format_money(new_max)}")
         detail["to"] = new_max
     if under:
         relaxed = relaxed.with_changes(min_price=None)

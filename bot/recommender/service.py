@@ -15,6 +15,7 @@ from .ranking import BaselineRanker, Ranker, RankingContext, ScoredItem, Sequenc
 from .reasons import explain
 from .relaxation import Relaxation, suggest_relaxations
 from .vocabulary import Vocabulary, build_vocabulary
+from .shop import ShopProfile
 
 DEFAULT_LIST_SIZE = 5
 
@@ -57,12 +58,16 @@ class Recommender:
     """Holds the catalog in memory; stateless per request."""
 
     def __init__(self, items: Iterable[Item], popularity: Optional[Mapping[str, float]] = None, scorer=None,
-                 model_key: Optional[Callable[[Item], str]] = None):
+                 model_key: Optional[Callable[[Item], str]] = None, words: Optional[Mapping] = None,
+                 profile: Optional[ShopProfile] = None):
         self.catalog: List[Item] = list(items)
         #: which model an item is a variant of; variants of one model fill one row of a list
         self.model_key = model_key
         self.items = {item.id: item for item in self.catalog}
-        self.vocabulary: Vocabulary = build_vocabulary(self.catalog)
+        #: the shop's own words (its vocabulary document) on top of the catalog's names
+        self.vocabulary: Vocabulary = build_vocabulary(self.catalog, words)
+        #: the shop's currency and locale: every composed sentence speaks of money in them
+        self.profile: ShopProfile = profile or ShopProfile.from_document(None, self.catalog)
         self.baseline = BaselineRanker(self.items, popularity or {})
         self.ranker: Ranker = SequenceRanker(scorer, self.baseline) if scorer is not None else self.baseline
 

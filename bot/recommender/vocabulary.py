@@ -1,57 +1,19 @@
 """Canonical category and feature names plus the phrases shoppers use for them.
 
-The catalog's own categories, brands and feature tags are the source of truth; the alias
-tables here add the everyday phrasing ("phone", "great camera", "long battery") for the demo
-shop. A new shop's vocabulary is derived from its catalog (see ``build_vocabulary``), product
-lines ("iPhone", "ThinkPad") included: shoppers name those instead of brand + category.
+The catalog's own categories, brands and feature tags are the source of truth; the everyday
+phrasing ("phone", "great camera", "long battery") comes from the shop's own vocabulary file
+(``recommender.shop``; the demo's is ``demo/shop/vocabulary.yml``), never from this module.
+Product lines ("iPhone", "ThinkPad") are learnt from the catalog's titles: shoppers name those
+instead of brand + category.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from typing import Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple
 
 from .catalog import Item
-
-#: canonical category -> phrases that mean it (the canonical name itself is implied)
-CATEGORY_ALIASES: Dict[str, Tuple[str, ...]] = {
-    "smartphones": ("smartphone", "phone", "phones", "mobile", "mobile phone", "cell phone", "cellphone", "handset"),
-    "laptops": ("laptop", "notebook", "notebooks", "ultrabook", "computer", "pc"),
-    "headphones": ("headphone", "headset", "headsets", "earbuds", "earphones", "earbud", "cans"),
-    "tablets": ("tablet",),
-    "smartwatches": ("smartwatch", "smart watch", "smart watches", "watch", "watches", "fitness tracker", "wearable"),
-    "cameras": ("camera", "mirrorless", "dslr", "digital camera", "action camera"),
-    "tvs": ("tv", "television", "televisions", "telly", "smart tv"),
-    "speakers": ("speaker", "bluetooth speaker", "soundbar", "soundbars", "smart speaker"),
-    "monitors": ("monitor", "display", "displays", "screen"),
-    "accessories": ("accessory", "charger", "chargers", "case", "cases", "power bank", "cable", "cables"),
-}
-
-#: canonical feature tag -> phrases that mean it
-FEATURE_ALIASES: Dict[str, Tuple[str, ...]] = {
-    "camera": ("great camera", "good camera", "camera quality", "photos", "photography", "pictures", "selfies", "zoom"),
-    "battery life": ("battery", "long battery", "better battery", "good battery", "battery life", "lasts all day", "long-lasting battery"),
-    "noise cancelling": ("noise cancellation", "anc", "noise-cancelling", "noise canceling", "active noise cancelling"),
-    "waterproof": ("water resistant", "water-resistant", "swimproof", "ip68", "splash proof"),
-    "lightweight": ("light", "light weight", "portable", "thin and light", "slim"),
-    "gaming": ("for gaming", "games", "gamer", "high refresh rate"),
-    "4k": ("4k", "uhd", "ultra hd", "4k video"),
-    "oled": ("oled", "amoled", "oled screen"),
-    "fast charging": ("quick charge", "fast charge", "quick charging", "rapid charging"),
-    "5g": ("5g",),
-    "wireless": ("wireless", "bluetooth", "cordless", "true wireless"),
-    "gps": ("gps", "navigation"),
-    "health tracking": ("heart rate", "fitness", "health", "sleep tracking", "ecg"),
-    "large screen": ("big screen", "large display", "big display"),
-    "stylus": ("pen support", "pencil", "stylus support"),
-    "smart assistant": ("alexa", "google assistant", "siri", "voice assistant"),
-    "hdr": ("hdr", "dolby vision", "hdr10"),
-    "touchscreen": ("touch screen", "touch"),
-    "long range": ("long range",),
-    "high resolution": ("high res", "hi-res", "high resolution"),
-}
-
 
 @dataclass
 class Vocabulary:
@@ -62,18 +24,10 @@ class Vocabulary:
     brands: List[str] = field(default_factory=list)
     #: product line -> (brand, category or None when the line spans categories)
     product_lines: Dict[str, Tuple[str, Optional[str]]] = field(default_factory=dict)
+    #: brand and line names that are also everyday words ("On", "Nothing", "Fire"): read as the shop's
+    #: thing only with a capital, and not from a capital at a sentence start alone
+    everyday_words: Tuple[str, ...] = ()
 
-
-#: well-known two-word lines a title's first word cannot give ("Galaxy Tab" is not just "Galaxy");
-#: used only when the catalog carries that brand and category
-CURATED_LINES: Dict[str, Tuple[str, str]] = {
-    "apple watch": ("Apple", "smartwatches"),
-    "galaxy watch": ("Samsung", "smartwatches"),
-    "galaxy tab": ("Samsung", "tablets"),
-    "galaxy buds": ("Samsung", "headphones"),
-    "pixel watch": ("Google", "smartwatches"),
-    "pixel buds": ("Google", "headphones"),
-}
 
 #: title words after the brand that are model/marketing terms or everyday English, not lines
 #: ("Apple Sport Band", "Amazfit Balance": "a good balance of price and camera")
@@ -104,8 +58,12 @@ def _singular_plural(name: str) -> Tuple[str, ...]:
     return (other,) if other != name else ()
 
 
-def build_vocabulary(items: Iterable[Item]) -> Vocabulary:
-    """Vocabulary for a catalog: its own names, the known aliases for them, its product lines."""
+def build_vocabulary(items: Iterable[Item], words: Optional[Mapping[str, Any]] = None) -> Vocabulary:
+    """Vocabulary for a catalog: its own names, the shop's other names for them (``words``: a checked
+    vocabulary document, see ``recommender.shop``), and its product lines."""
+    from .shop import vocabulary_words
+
+    category_aliases, feature_aliases, curated_lines = vocabulary_words(words)
     items = list(items)
     categories: Dict[str, set] = {}
     features: Dict[str, set] = {}
@@ -117,17 +75,40 @@ def build_vocabulary(items: Iterable[Item]) -> Vocabulary:
             features.setdefault(tag, set())
     for name, aliases in categories.items():
         aliases.update(_singular_plural(name))
-        aliases.update(CATEGORY_ALIASES.get(name, ()))
+        aliases.update(category_aliases.get(name, ()))
     for name, aliases in features.items():
-        aliases.update(FEATURE_ALIASES.get(name, ()))
+        aliases.update(feature_aliases.get(name, ()))
         aliases.discard(name)
     vocab = Vocabulary(
         categories={k: tuple(sorted(v - {k})) for k, v in sorted(categories.items())},
         features={k: tuple(sorted(v - {k})) for k, v in sorted(features.items())},
         brands=sorted(brands),
     )
-    vocab.product_lines = product_lines(items, vocab)
+    vocab.product_lines = product_lines(items, vocab, curated_lines)
+    vocab.everyday_words = everyday_words(items, vocab, (words or {}).get("everyday_words") or ())
     return vocab
+
+
+#: lower-case uses in the catalog's own texts that make a brand or line name an everyday word there
+_EVERYDAY_USES = 2
+
+
+def everyday_words(items: List[Item], vocab: Vocabulary, declared: Iterable[str] = ()) -> Tuple[str, ...]:
+    """Brand and line names that are everyday words in this shop: those the shop declares
+    (``everyday_words`` in its vocabulary file), function words of the language, and those its own
+    texts use in lower case ("runs *on* a single charge" while "On" is a brand)."""
+    from .understanding.words import STOPWORDS
+
+    names = {b.lower() for b in vocab.brands} | {b.split()[0].lower() for b in vocab.brands if b.split()} \
+        | set(vocab.product_lines)
+    uses: Counter = Counter()
+    for item in items:
+        for word in re.findall(r"(?<![A-Za-z])[a-z][a-z']*", f"{item.title} {item.description}"):
+            if word in names:
+                uses[word] += 1
+    found = {n for n in names if n in STOPWORDS or uses[n] >= _EVERYDAY_USES}
+    found |= {str(w).lower() for w in declared}
+    return tuple(sorted(found))
 
 
 def _line_word(item: Item) -> Optional[str]:
@@ -144,13 +125,14 @@ def _line_word(item: Item) -> Optional[str]:
 
 def _taken_words(vocab: Vocabulary) -> set:
     """Words that already mean something (category, feature, brand) or are generic: never lines."""
-    tables = (CATEGORY_ALIASES, FEATURE_ALIASES, vocab.categories, vocab.features)
+    tables = (vocab.categories, vocab.features)
     phrases = [p for table in tables for name, aliases in table.items() for p in (name, *aliases)]
     return {w for p in phrases + list(vocab.brands) for w in _WORD_RX.findall(p.lower())} | _GENERIC_WORDS
 
 
-def product_lines(items: Iterable[Item], vocab: Vocabulary) -> Dict[str, Tuple[str, Optional[str]]]:
-    """Product lines named by the catalog's own titles, plus the curated multi-word ones.
+def product_lines(items: Iterable[Item], vocab: Vocabulary,
+                  curated: Optional[Mapping[str, Tuple[str, Optional[str]]]] = None) -> Dict[str, Tuple[str, Optional[str]]]:
+    """Product lines named by the catalog's own titles, plus the shop's multi-word ones (``curated``).
 
     A line must belong to one brand and name at least two items (one title is just a model);
     it implies a category only when most of its items are in it (Samsung "Galaxy" spans
@@ -170,7 +152,7 @@ def product_lines(items: Iterable[Item], vocab: Vocabulary) -> Dict[str, Tuple[s
         share_ok = count >= _LINE_CATEGORY_SHARE * len(used)
         lines[word] = (used[0].brand, category if share_ok else None)
     brands = {b.lower(): b for b in vocab.brands}
-    for phrase, (brand, category) in CURATED_LINES.items():
-        if brand.lower() in brands and category in vocab.categories:
+    for phrase, (brand, category) in (curated or {}).items():
+        if brand.lower() in brands and (category is None or category in vocab.categories):
             lines[phrase] = (brands[brand.lower()], category)
     return dict(sorted(lines.items()))

@@ -24,6 +24,9 @@ from recommender.understanding.encoder import load_encoder
 from recommender.understanding.semantic import SemanticMatcher
 from recommender.vocabulary import build_vocabulary
 from tests.unit import semantic_fixtures as fx
+from recommender.demo import demo_vocabulary
+
+DEMO_WORDS = demo_vocabulary()
 
 Case = Tuple[str, Optional[str], Optional[str]]
 
@@ -32,8 +35,8 @@ def build_matchers(encoder, descriptions: bool = True) -> Dict[str, SemanticMatc
     demo = load_demo_catalog()
     kitchen = fx.kitchen_catalog()
     return {
-        "demo": SemanticMatcher(demo, build_vocabulary(demo), encoder, None if descriptions else {}),
-        "kitchen": SemanticMatcher(kitchen, build_vocabulary(kitchen), encoder,
+        "demo": SemanticMatcher(demo, build_vocabulary(demo, DEMO_WORDS), encoder, None if descriptions else {}),
+        "kitchen": SemanticMatcher(kitchen, build_vocabulary(kitchen, DEMO_WORDS), encoder,
                                    fx.KITCHEN_FEATURE_DESCRIPTIONS if descriptions else {}),
     }
 

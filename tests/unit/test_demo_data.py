@@ -20,7 +20,9 @@ from recommender.demo.interactions import (
     sample_profiles,
     write_interactions_csv,
 )
-from recommender.vocabulary import FEATURE_ALIASES
+from recommender.demo import demo_vocabulary
+
+FEATURE_ALIASES = demo_vocabulary()["features"]
 
 CATALOG_KEYS = {"id", "title", "category", "brand", "price", "currency", "features",
                 "description", "in_stock", "image_url"}

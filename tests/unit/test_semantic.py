@@ -21,6 +21,9 @@ from recommender.understanding.semantic import KindReading, NeedReading, Semanti
 from recommender.vocabulary import build_vocabulary
 from tests.unit import semantic_fixtures as fx
 from tests.unit.semantic_eval import need_counts, need_rows, summarise
+from recommender.demo import demo_vocabulary
+
+DEMO_WORDS = demo_vocabulary()
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +41,7 @@ def demo_items():
 
 @pytest.fixture(scope="module")
 def demo(encoder, demo_items):
-    return SemanticMatcher(demo_items, build_vocabulary(demo_items), encoder)
+    return SemanticMatcher(demo_items, build_vocabulary(demo_items, DEMO_WORDS), encoder)
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +51,13 @@ def kitchen_items():
 
 @pytest.fixture(scope="module")
 def kitchen(encoder, kitchen_items):
-    return SemanticMatcher(kitchen_items, build_vocabulary(kitchen_items), encoder, fx.KITCHEN_FEATURE_DESCRIPTIONS)
+    return SemanticMatcher(kitchen_items, build_vocabulary(kitchen_items, DEMO_WORDS), encoder, fx.KITCHEN_FEATURE_DESCRIPTIONS)
 
 
 @pytest.fixture(scope="module")
 def kitchen_plain(encoder, kitchen_items):
     """The kitchen shop with no tag descriptions at all: names, aliases and item texts only."""
-    return SemanticMatcher(kitchen_items, build_vocabulary(kitchen_items), encoder, {})
+    return SemanticMatcher(kitchen_items, build_vocabulary(kitchen_items, DEMO_WORDS), encoder, {})
 
 
 def features(readings):
@@ -86,7 +89,7 @@ def test_no_encoder_for_an_empty_or_missing_path(caplog, tmp_path, monkeypatch):
 
 
 def test_matcher_without_encoder_reads_nothing_by_meaning(demo_items):
-    matcher = SemanticMatcher(demo_items, build_vocabulary(demo_items), None)
+    matcher = SemanticMatcher(demo_items, build_vocabulary(demo_items, DEMO_WORDS), None)
     assert matcher.read_needs("headphones that block out noise on the train", "headphones") == []
     assert matcher.read_category("something to take photos on holiday") is None
     assert matcher.relevance("a phone", ["sp-0001"]) == {}
@@ -282,7 +285,7 @@ def test_relevance_ranks_by_meaning(demo, demo_items):
 
 def test_catalog_is_encoded_in_seconds(encoder, kitchen_items):
     began = time.perf_counter()
-    SemanticMatcher(kitchen_items, build_vocabulary(kitchen_items), encoder, {})
+    SemanticMatcher(kitchen_items, build_vocabulary(kitchen_items, DEMO_WORDS), encoder, {})
     assert time.perf_counter() - began < 5
 
 

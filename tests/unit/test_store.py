@@ -50,8 +50,8 @@ def store(database_url):
 
 def assert_fresh_migration(url: str) -> None:
     with Store(url) as s:
-        assert s.migrate() == head_revision() == "0002"
-        assert s.migrate() == "0002"  # idempotent
+        assert s.migrate() == head_revision() == "0003"
+        assert s.migrate() == "0003"  # idempotent
         with s.engine.connect() as conn:
             assert TABLES <= set(inspect(conn).get_table_names())
             assert compare_metadata(MigrationContext.configure(conn), metadata) == []  # models == migrations

@@ -19,6 +19,9 @@ from recommender.understanding import (
     parse_item_reference,
 )
 from recommender.vocabulary import Vocabulary, build_vocabulary
+from recommender.demo import demo_vocabulary
+
+DEMO_WORDS = demo_vocabulary()
 
 
 def _item(n, category, brand, *features):
@@ -43,7 +46,7 @@ ITEMS = [
     _item(14, "accessories", "Anker", "fast charging"),
     _item(15, "smartphones", "Google", "camera", "5g"),
 ]
-VOCAB = build_vocabulary(ITEMS)
+VOCAB = build_vocabulary(ITEMS, DEMO_WORDS)
 
 
 # --------------------------------------------------------------------------- parse_budget
@@ -467,7 +470,7 @@ def test_extract_request_merges_entities(text, entities, expected):
 
 
 def test_multiword_aliases_match_with_hyphens_or_joined():
-    vocab = build_vocabulary([_item(1, "monitors", "Dell", "high resolution", "noise cancelling")])
+    vocab = build_vocabulary([_item(1, "monitors", "Dell", "high resolution", "noise cancelling")], DEMO_WORDS)
     assert extract_request("a hi-res monitor", vocab).features == ("high resolution",)
     assert extract_request("a hires monitor", vocab).features == ("high resolution",)
     assert extract_request("noise-cancelling", vocab).features == ("noise cancelling",)
@@ -486,7 +489,7 @@ def test_brands_that_are_everyday_words(text, brands):
 
 
 def test_vocabulary_without_an_alias_does_not_match_it():
-    vocab = build_vocabulary([_item(1, "laptops", "Dell", "gaming")])
+    vocab = build_vocabulary([_item(1, "laptops", "Dell", "gaming")], DEMO_WORDS)
     update = extract_request("a phone with a camera and gaming", vocab)
     assert (update.category, update.features) == (None, ("gaming",))
 
@@ -503,7 +506,7 @@ def test_understanding_never_imports_rasa():
 @pytest.fixture(scope="module")
 def demo_vocab():
     from recommender.demo import load_demo_catalog
-    return build_vocabulary(load_demo_catalog())
+    return build_vocabulary(load_demo_catalog(), DEMO_WORDS)
 
 
 LINE_CASES = [
@@ -584,7 +587,7 @@ LINE_ITEMS = [
 
 
 def test_lines_are_derived_from_any_catalogs_titles():
-    vocab = build_vocabulary(LINE_ITEMS)
+    vocab = build_vocabulary(LINE_ITEMS, DEMO_WORDS)
     assert vocab.product_lines == {"zephyr": ("Acme", "smartphones"), "nimbus": ("Acme", None)}
     assert _summary(extract_request("a zephyr", vocab)) == {"category": "smartphones", "brands": ("Acme",)}
     assert _summary(extract_request("a nimbus tablet", vocab)) == {"category": "tablets", "brands": ("Acme",)}
@@ -592,15 +595,15 @@ def test_lines_are_derived_from_any_catalogs_titles():
         "category": "smartphones", "excluded_brands": ("Acme",)}
     assert _summary(extract_request("a vortex", vocab)) == {}
     assert _summary(extract_request("a case for my zephyr", vocab)) == {"category": "accessories"}
-    assert build_vocabulary(reversed(LINE_ITEMS)).product_lines == vocab.product_lines
+    assert build_vocabulary(reversed(LINE_ITEMS), DEMO_WORDS).product_lines == vocab.product_lines
 
 
 def test_curated_lines_need_their_brand_and_category():
     phones = [_titled(1, "Samsung Galaxy S1", "smartphones", "Samsung"),
               _titled(2, "Samsung Galaxy S2", "smartphones", "Samsung")]
-    assert build_vocabulary(phones).product_lines == {"galaxy": ("Samsung", "smartphones")}
+    assert build_vocabulary(phones, DEMO_WORDS).product_lines == {"galaxy": ("Samsung", "smartphones")}
     tablet = _titled(3, "Samsung Galaxy Tab 1", "tablets", "Samsung")
-    assert build_vocabulary(phones + [tablet]).product_lines["galaxy tab"] == ("Samsung", "tablets")
+    assert build_vocabulary(phones + [tablet], DEMO_WORDS).product_lines["galaxy tab"] == ("Samsung", "tablets")
 
 
 def test_a_longer_category_or_brand_phrase_beats_a_line():
@@ -619,7 +622,7 @@ def test_vocabulary_without_lines_still_builds():
 
 def test_lines_go_to_the_nlu_brand_lookup():
     from recommender.nlu_export import render_nlu_vocabulary
-    text = render_nlu_vocabulary(build_vocabulary(LINE_ITEMS))
+    text = render_nlu_vocabulary(build_vocabulary(LINE_ITEMS, DEMO_WORDS))
     brand_lookup = text.split("- lookup: brand\n", 1)[1].split("- lookup:", 1)[0]
     assert "    - zephyr\n" in brand_lookup and "    - nimbus\n" in brand_lookup
 

@@ -36,4 +36,11 @@ def load_demo_catalog(path: Union[str, Path] = DEMO_CATALOG_PATH) -> List[Item]:
     ]
 
 
-__all__ = ["DEMO_CATALOG_PATH", "load_demo_catalog"]
+def demo_vocabulary() -> dict:
+    """The demo shop's vocabulary document (``shop/vocabulary.yml``), checked against its catalog."""
+    from ..shop import VOCABULARY, demo_documents
+
+    return demo_documents(load_demo_catalog())[VOCABULARY]
+
+
+__all__ = ["DEMO_CATALOG_PATH", "demo_vocabulary", "load_demo_catalog"]

@@ -19,7 +19,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Dict, List, Sequence, Tuple
 
-from recommender.vocabulary import CATEGORY_ALIASES, FEATURE_ALIASES
+import yaml
+
+from recommender.shop import DEMO_SHOP_DIR, VOCABULARY_FILE
+
+#: the demo shop's words (shop/vocabulary.yml): its categories and tags are the ones listed there
+_WORDS = yaml.safe_load((DEMO_SHOP_DIR / VOCABULARY_FILE).read_text(encoding="utf-8"))
+CATEGORY_ALIASES, FEATURE_ALIASES = _WORDS["categories"], _WORDS["features"]
 
 OUTPUT_PATH = Path(__file__).with_name("catalog.json")
 SEED = 2024

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 from ..catalog import EVENT_TYPES, Item
 from .engine import WRITE_OPTION, create_store_engine, default_database_url
 from .migrate import upgrade_to_head
-from .schema import catalog_version, channel_links, interactions, items, users
+from .schema import catalog_version, channel_links, interactions, items, shop_documents, users
 from .timestamps import TimestampLike, parse_timestamp
 from .weights import RATING_NEUTRAL, RATING_SCALE, event_weight
 
@@ -169,6 +169,24 @@ class Store:
         """Bump the catalog version in the caller's transaction (readers see it when that commits)."""
         conn.execute(update(catalog_version).where(catalog_version.c.id == 1)
                      .values(version=catalog_version.c.version + 1, changed_at=datetime.now(timezone.utc)))
+
+    # -- shop documents (currency and locale, vocabulary, answers) ---------------------------
+    def shop_document(self, name: str) -> Optional[Dict[str, Any]]:
+        """The shop's document ``name`` ("shop", "vocabulary", "answers"), or None when it has none."""
+        with self._read() as conn:
+            body = conn.execute(select(shop_documents.c.body).where(shop_documents.c.name == name)).scalar()
+        return body if isinstance(body, dict) else None
+
+    def put_shop_documents(self, documents: Mapping[str, Optional[Mapping[str, Any]]]) -> None:
+        """Write (a dict) or remove (None) documents in one transaction (joining the caller's, so an import
+        writes catalog and documents at once); servers rebuild on the catalog version bump."""
+        with self.transaction() as conn:
+            for name, body in documents.items():
+                conn.execute(delete(shop_documents).where(shop_documents.c.name == name))
+                if body is not None:
+                    conn.execute(insert(shop_documents).values(name=name, body=dict(body),
+                                                               updated_at=datetime.now(timezone.utc)))
+            self._catalog_changed(conn)
 
     # -- catalog ---------------------------------------------------------------------------
     def load_items(self, in_stock_only: bool = False) -> List[Item]:

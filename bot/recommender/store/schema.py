@@ -121,3 +121,11 @@ catalog_version = Table(
     Column("changed_at", UTCDateTime, nullable=False, server_default=func.now()),
     CheckConstraint("id = 1", name="single_row"),
 )
+
+shop_documents = Table(
+    "shop_documents",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("body", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False, server_default=func.now()),
+)
