@@ -115,6 +115,22 @@ def session_adjustment(item: Item, liked: Sequence[Item], disliked: Sequence[Ite
     return 1.2 * boost - 0.5 * penalty, anchor
 
 
+#: how alike a history item must be to a candidate for the reason to name it
+HISTORY_MATCH_SIMILARITY = 0.4
+
+
+def _history_match(item: Item, held: Sequence[Tuple[Item, str]]) -> Optional[Tuple[str, str]]:
+    """(title, event) of the shopper's history item this candidate is most like, when alike enough."""
+    best, found = HISTORY_MATCH_SIMILARITY, None
+    for other, event in held:
+        if other.id == item.id:
+            continue
+        sim = item_similarity(item, other)
+        if sim > best:
+            best, found = sim, (other.title, event)
+    return found
+
+
 class BaselineRanker:
     """Popularity + history taste + in-conversation feedback. Works for every shopper."""
 
@@ -146,6 +162,8 @@ class BaselineRanker:
             raw = list(personal)
             personal_weight = 0.6
         personal_norm = _normalise(raw)
+        #: what the shopper really did, newest first: a history reason must name one of these
+        held = [(self.items[i], e) for i, e in reversed(context.history) if i in self.items and e != "dislike"]
         scored = []
         for item, p in zip(candidates, personal_norm):
             pop = self.popularity(item.id)
@@ -156,7 +174,9 @@ class BaselineRanker:
             if anchor is not None and adjust > 0.6:
                 signals["similar_to_liked"] = anchor.title
             if personal_weight and p > 0.75:
-                signals["history_match"] = item.brand
+                match = _history_match(item, held)
+                if match is not None:  # a fact of the store, never a label read off the score
+                    signals["history_match"] = match
             scored.append(ScoredItem(item, score, signals))
         scored.sort(key=lambda s: (-s.score, s.item.price, s.item.id))
         return scored

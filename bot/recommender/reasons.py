@@ -1,6 +1,8 @@
 """One-line, honest reasons for why an item is on the list."""
 from __future__ import annotations
 
+from .money import format_money
+
 from typing import List
 
 from .constraints import Constraints
@@ -8,7 +10,12 @@ from .ranking import ScoredItem
 
 
 def _money(value: float) -> str:
-    return f"${value:,.0f}" if value >= 100 else f"${value:,.2f}".replace(".00", "")
+    return format_money(round(value) if value >= 100 else value)
+
+
+#: an interaction as the shopper would say they did it ("the X you bought")
+EVENT_PAST = {"view": "viewed", "click": "opened", "like": "liked", "purchase": "bought",
+              "add_to_cart": "added to your cart", "rating": "rated"}
 
 
 def explain(scored: ScoredItem, constraints: Constraints) -> str:
@@ -29,7 +36,8 @@ def explain(scored: ScoredItem, constraints: Constraints) -> str:
         parts.append(f"{_money(spare)} under your {_money(constraints.max_price)} budget" if spare >= 1
                      else f"right at your {_money(constraints.max_price)} budget")
     if signals.get("history_match") and not signals.get("similar_to"):
-        parts.append(f"fits what you've browsed ({signals['history_match']})")
+        title, event = signals["history_match"]
+        parts.append(f"like the {title} you {EVENT_PAST.get(event, 'looked at')}")
     if len(parts) < 2 and float(signals.get("popularity") or 0.0) > 0.7:
         parts.append("a popular pick with shoppers")
     if not parts:

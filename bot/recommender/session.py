@@ -5,6 +5,8 @@ testable functions; the action server only maps this to and from slots.
 """
 from __future__ import annotations
 
+from .money import format_money
+
 from dataclasses import dataclass, fields, replace
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
@@ -26,6 +28,9 @@ class ShoppingSession:
     kind_ids: Tuple[str, ...] = ()
     #: needs said in the shopper's words and how they were read: ((phrase, feature), ...)
     needs: Tuple[Tuple[str, str], ...] = ()
+    #: needs read by meaning but not surely enough to filter on: ((phrase, feature), ...); they
+    #: re-rank the list and are offered as a one-tap refinement, never applied unasked
+    suggested: Tuple[Tuple[str, str], ...] = ()
     #: the shopper's own description of the need, for semantic relevance in the ranking
     need_text: str = ""
     preferences_given: bool = False
@@ -49,6 +54,9 @@ class ShoppingSession:
     asked: Tuple[str, ...] = ()
     #: messages in a row that could not be understood (the reply changes, never repeats)
     misunderstood: int = 0
+    #: what the shopper asked of each kind looked at before, ((category, {budget, features, brands,
+    #: needs}), ...): coming back to a kind restores its own constraints
+    memory: Tuple[Tuple[str, Dict[str, Any]], ...] = ()
 
     def constraints(self) -> Constraints:
         return Constraints(
@@ -132,7 +140,7 @@ def _without(values: Tuple[str, ...], removed: Sequence[str]) -> Tuple[str, ...]
 
 
 def _money(value: float) -> str:
-    return f"${value:,.0f}"
+    return format_money(round(value) if value >= 100 else value)
 
 
 def _apply_budget(session: ShoppingSession, budget, notices: List[str]) -> ShoppingSession:
@@ -158,17 +166,45 @@ def _apply_budget(session: ShoppingSession, budget, notices: List[str]) -> Shopp
 SWITCH_BUDGET_SHARE = 0.1
 
 
+def _remember(session: ShoppingSession) -> Tuple[Tuple[str, Dict[str, Any]], ...]:
+    """The memory with the current kind's constraints saved (replacing what it held for that kind)."""
+    if not session.category:
+        return session.memory
+    saved = {"min_price": session.min_price, "max_price": session.max_price, "features": list(session.features),
+             "brands": list(session.brands), "excluded_brands": list(session.excluded_brands),
+             "needs": [list(n) for n in session.needs]}
+    return tuple((c, m) for c, m in session.memory if c != session.category) + ((session.category, saved),)
+
+
+def _recalled(session: ShoppingSession, category: str, new_budget: bool) -> Optional[ShoppingSession]:
+    """Back to a kind looked at before: its own budget, features and brands again."""
+    saved = dict(session.memory).get(category)
+    if not isinstance(saved, dict):
+        return None
+    low, high = (None, None) if new_budget else (saved.get("min_price"), saved.get("max_price"))
+    return replace(session, category=category, min_price=low, max_price=high,
+                   features=tuple(saved.get("features") or ()), brands=tuple(saved.get("brands") or ()),
+                   excluded_brands=tuple(saved.get("excluded_brands") or ()),
+                   needs=tuple(tuple(n) for n in saved.get("needs") or ()), kind=None, kind_ids=(), suggested=(),
+                   need_text="", shown=(), seen=(), focus=None, asked=())
+
+
 def _switch_category(session: ShoppingSession, category: str, catalog: Sequence[Item],
                      notices: List[str], new_budget: bool = False) -> ShoppingSession:
-    """New product type: keep the constraints that still make sense for it, drop the rest."""
+    """New product type: its own constraints when the shopper looked at it before; otherwise keep
+    the constraints that still make sense for it and drop the rest."""
+    session = replace(session, memory=_remember(session))
+    recalled = _recalled(session, category, new_budget)
+    if recalled is not None:
+        return recalled
     in_category = [i for i in catalog if i.category == category]
     tags = {t for i in in_category for t in i.features}
     makers = {i.brand.lower() for i in in_category}
     kept_features = tuple(f for f in session.features if f in tags)
     dropped = [f for f in session.features if f not in tags]
+    low, high = session.min_price, session.max_price
     if dropped:
         notices.append(f"I've dropped {', '.join(dropped)}, which doesn't apply to {category}.")
-    low, high = session.min_price, session.max_price
     if new_budget:
         low = high = None  # the message gives its own price range
     elif low is not None or high is not None:
@@ -184,8 +220,39 @@ def _switch_category(session: ShoppingSession, category: str, catalog: Sequence[
     brands = tuple(b for b in session.brands if b.lower() in makers)
     needs = tuple((phrase, feature) for phrase, feature in session.needs if feature in kept_features)
     return replace(session, category=category, features=kept_features, min_price=low, max_price=high,
-                   brands=brands, kind=None, kind_ids=(), needs=needs, need_text="", shown=(), seen=(),
+                   brands=brands, kind=None, kind_ids=(), needs=needs, suggested=(), need_text="", shown=(), seen=(),
                    focus=None, asked=())
+
+
+def _exclusive_with(session: ShoppingSession, said: Sequence[str], catalog: Sequence[Item]) -> List[str]:
+    """Features held so far that no item of the kind has together with a newly said one: the shopper
+    moved on ("Prosecco", then "Champagne please": no wine is both), so the new one replaces them."""
+    new = [f for f in said if f not in session.features]
+    if not new or not session.features:
+        return []
+    in_kind = [i for i in catalog if not session.category or i.category == session.category]
+    return [old for old in session.features if old not in said
+            and any(f in i.features for f in new for i in in_kind)
+            and not any(old in i.features and f in i.features for f in new for i in in_kind)]
+
+
+def _drop_carried_misfits(session: ShoppingSession, update, catalog: Sequence[Item],
+                          notices: List[str]) -> ShoppingSession:
+    """A feature asked for the previous kind follows to this one only while something here has it within
+    the budget ("battery life" from headphones to speakers under $100, where none has it, is set aside)."""
+    said = set(update.features)
+    carried = [f for f in session.features if f not in said]
+    if not carried:
+        return session
+    within = [i for i in catalog if i.category == session.category
+              and (session.min_price is None or i.price >= session.min_price)
+              and (session.max_price is None or i.price <= session.max_price)]
+    misfits = [f for f in carried if not any(f in i.features for i in within)]
+    if not misfits:
+        return session
+    notices.append(f"I've set aside {', '.join(misfits)}: none of the {session.category} in your range have it.")
+    return replace(session, features=tuple(f for f in session.features if f not in misfits),
+                   needs=tuple(n for n in session.needs if n[1] not in misfits))
 
 
 def merge_request(session: ShoppingSession, update, catalog: Sequence[Item]) -> Tuple[ShoppingSession, List[str]]:
@@ -195,8 +262,9 @@ def merge_request(session: ShoppingSession, update, catalog: Sequence[Item]) -> 
     if update.category and update.category != session.category:
         new = _switch_category(new, update.category, catalog, notices, new_budget=update.budget is not None)
     if update.features or update.removed_features:
-        new = replace(new, features=_without(_add(new.features, update.features), update.removed_features),
-                      preferences_given=True, seen=())
+        kept = _without(new.features, _exclusive_with(new, update.features, catalog))
+        new = replace(new, features=_without(_add(kept, update.features), update.removed_features),
+                      needs=tuple(n for n in new.needs if n[1] in kept), preferences_given=True, seen=())
     if update.brands:
         new = replace(new, brands=tuple(update.brands), excluded_brands=_without(new.excluded_brands, update.brands),
                       preferences_given=True, seen=())
@@ -204,6 +272,8 @@ def merge_request(session: ShoppingSession, update, catalog: Sequence[Item]) -> 
         new = replace(new, excluded_brands=_add(new.excluded_brands, update.excluded_brands),
                       brands=_without(new.brands, update.excluded_brands), preferences_given=True, seen=())
     new = _apply_budget(new, update.budget, notices)
+    if new.category != session.category:
+        new = _drop_carried_misfits(new, update, catalog, notices)
     if update.no_preference:
         new = replace(new, preferences_given=True)
     return new, notices

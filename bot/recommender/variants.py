@@ -65,7 +65,7 @@ _MODEL_WORDS = frozenset({
 })
 #: a token with digits that is still a size, not a model number ("45mm", "10.5", "32W", "XL")
 _UNIT_TOKEN_RX = re.compile(
-    r"^\d+(?:\.\d+)?(?:gb|tb|mb|mm|cm|in|inch|oz|ml|l|kg|g|w|ft|m|pack|pk|ct|x|xl|s)?$|^x{0,3}[sml]$|^xxl$",
+    r"^\d+(?:\.\d+)?(?:gb|tb|mb|mm|cm|in|inch|oz|ml|cl|l|ltr|kg|g|w|ft|m|pack|pk|ct|x|xl|s)?$|^x{0,3}[sml]$|^xxl$",
     re.IGNORECASE)
 
 

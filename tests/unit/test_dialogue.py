@@ -11,6 +11,7 @@ from recommender.dialogue.turn import Turn
 from recommender.service import Recommender
 from recommender.session import ShoppingSession
 from recommender.variants import model_key, variants_of
+from recommender.demo import demo_vocabulary
 from tests.conftest import BOT
 
 
@@ -22,7 +23,7 @@ def catalog():
 
 @pytest.fixture(scope="module")
 def service(catalog):
-    rec = Recommender(catalog, {}, None, model_key=model_key)
+    rec = Recommender(catalog, {}, None, model_key=model_key, words=demo_vocabulary())
     return TurnService(rec, None, variants_of=lambda item: variants_of(item, catalog))
 
 

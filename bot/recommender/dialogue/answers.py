@@ -98,7 +98,7 @@ def _purpose_verdict(items: Sequence[Item], names: Sequence[str], purpose: Seque
 
 
 def explain(item: Item, position: Optional[int], session: ShoppingSession, total: int,
-            liked: Sequence[Item], history_brands: Sequence[str], ranker: str,
+            liked: Sequence[Item], history: Sequence[Tuple[Item, str]], ranker: str,
             signals: Dict, shown: Sequence[Item]) -> Answer:
     """Why this item is on the list: constraints met, needs matched, history, rank."""
     reasons: List[str] = []
@@ -119,10 +119,14 @@ def explain(item: Item, position: Optional[int], session: ShoppingSession, total
     if session.kind:
         reasons.append(texts.why_kind(session.kind))
     close = [other for other in liked if other.id != item.id and item_similarity(item, other) >= 0.55]
-    if close:
+    held = [(other, event) for other, event in history if other.id != item.id and event != "dislike"]
+    close_held = [(o, e) for o, e in held if item_similarity(item, o) >= 0.55]
+    same_brand = [(o, e) for o, e in held if o.brand.lower() == item.brand.lower()]
+    if close:  # liked in this conversation
         reasons.append(texts.why_liked(close[0]))
-    elif item.brand in history_brands:
-        reasons.append(texts.why_history_brand(item.brand))
+    elif close_held or same_brand:  # the store's own record of what this shopper did, named
+        other, event = (close_held or same_brand)[-1]
+        reasons.append(texts.why_history_item(other, event))
     if float(signals.get("popularity") or 0.0) >= 0.7:
         reasons.append(texts.WHY_POPULAR)
     if shown and len(shown) > 1:
@@ -131,7 +135,7 @@ def explain(item: Item, position: Optional[int], session: ShoppingSession, total
         extra = [t for t in item.features if sum(t in i.features for i in shown) == 1]
         if extra:
             reasons.append(texts.why_unique(extra))
-    text = texts.explanation(item, position, total, reasons, ranker)
+    text = texts.explanation(item, position, total, reasons, ranker, [e for _, e in held])
     payload = {"type": "explanation", "item": item.to_payload(), "position": None if position is None else position + 1,
                "reasons": reasons, "ranker": ranker}
     return Answer(text, payload)

@@ -8,28 +8,35 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import replace
 from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 from ..catalog import Item
 from ..constraints import Constraints
+from ..money import use_shop
 from ..ranking import RankingContext
 from ..service import Recommendation, Recommender
 from ..session import ShoppingSession, merge_request, understood_anything
 from ..product_phrase import unknown_product
 from ..understanding import extract_request, feedback_polarity
 from ..understanding.references import parse_item_reference
+from ..understanding.request import asks_to_switch, continues_request
+from ..understanding.words import reads_as_context
 from ..understanding.selection import Selection, asks_for_extreme, find_named_items, select_items
 from . import acts, answers, texts
 from .narrowing import narrowing_question
 from .price_words import is_price_phrase, relative_budget
 from .turn import Button, Outcome, Reply, Turn
+from .variant_questions import variant_answer
 
 logger = logging.getLogger(__name__)
 
 LIST_SIZE = 5
 #: how much the match between the shopper's own words and an item's text moves the order
 RELEVANCE_WEIGHT = 0.5
+#: relevance added for each loosely read need an item carries (a cosine is about 0.2-0.6)
+SUGGESTED_BOOST = 0.15
 
 
 class TurnService:
@@ -46,6 +53,9 @@ class TurnService:
         for item in recommender.catalog:
             self._by_category.setdefault(item.category, []).append(item)
         self._tags = {c: sorted({t for i in items for t in i.features}) for c, items in self._by_category.items()}
+        # one process serves one shop: composed sentences speak its currency and suggest its own products
+        use_shop(recommender.profile.currency, recommender.profile.locale)
+        texts.use_examples(*texts.example_requests(self._by_category))
 
     # ------------------------------------------------------------------ entry point
     def handle(self, turn: Turn, session: ShoppingSession, history: Sequence[Tuple[str, str]] = ()) -> Outcome:
@@ -172,7 +182,14 @@ class TurnService:
         if not self.matcher or not session.need_text:
             return None
         text = session.need_text
-        return lambda items: self.matcher.relevance(text, [i.id for i in items])
+        soft = {feature for _, feature in session.suggested}
+        if not soft:
+            return lambda items: self.matcher.relevance(text, [i.id for i in items])
+
+        def relevance(items):  # a need read loosely moves the items that carry it up, and filters nothing
+            scores = self.matcher.relevance(text, [i.id for i in items])
+            return {i.id: scores.get(i.id, 0.0) + SUGGESTED_BOOST * len(soft.intersection(i.features)) for i in items}
+        return relevance
 
     def _search(self, session: ShoppingSession, history, skip: Sequence[str] = ()) -> Recommendation:
         return self.rec.recommend(session.constraints(), self._context(session, history), k=LIST_SIZE, skip=skip,
@@ -185,6 +202,14 @@ class TurnService:
             if item_id in self.rec.items:
                 out += [v.id for v in self._variants(self.rec.items[item_id])]
         return out
+
+    def _model_rows(self, item: Item) -> List[Item]:
+        """Every row of ``item``'s model, in stock or not (sizes, capacities, bottle sizes)."""
+        key = self.rec.model_key
+        if key is None:
+            return [item]
+        mine = key(item)
+        return [i for i in self._by_category.get(item.category, []) if key(i) == mine]
 
     def _variants(self, item: Item) -> List[Item]:
         if self._variants_of is None:
@@ -203,12 +228,19 @@ class TurnService:
         session = session.showing([r.item.id for r in result.items], fresh)
         session = replace(session, pending=None, relaxations=(), focus=None)
         question = None
-        if ask and result.total_matches > len(result.items):
+        offers = self._offers(session) if ask else []
+        offer = offers[0] if offers else None
+        if ask and offer is None and result.total_matches > len(result.items):
             candidates = session.constraints().filter(self.rec.catalog)
             question = narrowing_question(candidates, result.constraints, session.asked,
                                           budget_known=session.min_price is not None or session.max_price is not None)
-        text = texts.list_text(notices, intro, result.items, question.text if question else None)
-        buttons: List[Button] = list(question.options) if question else list(texts.list_buttons(len(result.items)))
+        ask_text = texts.offer_need(*offer) if offer else (question.text if question else None)
+        text = texts.list_text(notices, intro, result.items, ask_text)
+        if offer:
+            buttons: List[Button] = [texts.offer_need_button(f) for _, f in offers] + \
+                list(texts.list_buttons(len(result.items)))[:2]
+        else:
+            buttons = list(question.options) if question else list(texts.list_buttons(len(result.items)))
         payload = {
             "type": "recommendations",
             "items": [r.to_payload() for r in result.items],
@@ -216,13 +248,27 @@ class TurnService:
             "total_matches": result.total_matches,
             "ranker": result.ranker,
             "readings": [{"phrase": p, "feature": f} for p, f in session.needs],
+            "suggested": [{"phrase": p, "feature": f} for p, f in offers],
         }
         if question:
             payload["question"] = {"key": question.key, "text": question.text,
                                    "options": [{"title": t, "payload": p} for t, p in question.options]}
             session = replace(session, asked=session.asked + (question.key,), pending="narrow")
+        if offers:  # offered once: the next lists don't ask again
+            session = replace(session, asked=session.asked + tuple(f"need:{f}" for _, f in offers))
         session = replace(session, options=tuple(buttons))
         return Outcome([Reply("recommendations", text, buttons, payload)], session)
+
+    def _offers(self, session: ShoppingSession) -> List[Tuple[str, str]]:
+        """The loosely read needs to offer as refinements, (phrase, feature): those that would narrow the list."""
+        candidates = session.constraints().filter(self.rec.catalog) if session.suggested else []
+        offers = []
+        for phrase, feature in session.suggested:
+            carriers = sum(feature in i.features for i in candidates)
+            if feature not in session.features and f"need:{feature}" not in session.asked \
+                    and 0 < carriers < len(candidates):
+                offers.append((phrase, feature))
+        return offers
 
     def _no_results(self, session: ShoppingSession, result: Recommendation, notices: Sequence[str]) -> Outcome:
         relax = tuple({"label": r.label, "constraints": texts.constraints_payload(r.constraints, None),
@@ -249,6 +295,9 @@ class TurnService:
         if session.brands:
             makers = {i.category for i in self.rec.catalog if i.brand in session.brands}
             categories = [c for c in categories if c in makers] or categories
+        if session.features:  # "a bordeaux": only the kinds that have it
+            carriers = {i.category for i in self.rec.catalog if all(f in i.features for f in session.features)}
+            categories = [c for c in categories if c in carriers] or categories
         buttons = [(c.capitalize(), f"show me {c}") for c in categories[:8]]
         text = texts.ask_category(notices, categories, lead)
         session = replace(session, pending="category")
@@ -268,6 +317,9 @@ class TurnService:
             text = self.matcher.correct_spelling(text)
         vocab = self.rec.vocabulary
         update = extract_request(text, vocab, turn.entities)
+        update = self._dual_as_feature(update, session, text)
+        if not update.category and not session.category and update.features:
+            update = replace(update, category=self._kind_of_features(update.features))
         notices: List[str] = []
         readings: List[str] = []
         read_by_meaning = False
@@ -281,6 +333,13 @@ class TurnService:
                 read_by_meaning = True
         understood = understood_anything(update)
         after, merge_notices = merge_request(session, update, self.rec.catalog)
+        if session.category and after.category != session.category and not continues_request(text):
+            # a new request for another kind has its own features: nothing said for the last kind narrows it
+            said = set(update.features)
+            after = replace(after, features=tuple(f for f in after.features if f in said),
+                            needs=tuple(n for n in after.needs if n[1] in said))
+            merge_notices = [n for n in merge_notices if not n.startswith(("I've dropped", "I've set aside"))]
+        after = self._without_context_tags(after, update, text)
         notices += merge_notices
         budget = relative_budget(text, after, self.rec.catalog, self._shown(session))
         if budget is not None and update.budget is None:
@@ -293,25 +352,70 @@ class TurnService:
             needs = self.matcher.read_needs(text, category=after.category,
                                             known_features=tuple(after.features) + tuple(update.removed_features))
             in_kind = self._by_category.get(after.category, [])
+            suggested = []
             for need in needs:
                 carriers = sum(need.feature in i.features for i in in_kind)
                 if need.feature in after.features or carriers >= 0.95 * len(in_kind) or is_price_phrase(need.phrase):
                     continue  # already asked for, or true of every item of this kind ("camera" for cameras)
+                if not need.sure:  # a looser reading re-ranks and is offered, never filters unasked
+                    suggested.append((need.phrase, need.feature))
+                    continue
                 after = replace(after, features=after.features + (need.feature,),
                                 needs=after.needs + ((need.phrase, need.feature),), seen=())
                 readings.append(texts.read_need(need.phrase, need.feature))
                 understood = True
+            if suggested or needs:
+                after = replace(after, suggested=tuple(suggested[:2]))
             for kind in self.matcher.read_kinds(text, after.category):
+                if reads_as_context(text, kind.phrase):
+                    continue  # "a speaker for my living room": the room is where it goes, not a kind of speaker
                 with_kind = replace(after, kind=kind.label, kind_ids=tuple(sorted(kind.item_ids)), seen=())
                 # a sub-kind narrows only while something is left: else it just steers the order
                 if with_kind.constraints().filter(self.rec.catalog):
                     after = with_kind
                     understood = True
                     break
-            if read_by_meaning or after.needs != session.needs or after.kind != session.kind:
-                after = replace(after, need_text=text if (after.needs or after.kind or read_by_meaning)
-                                else after.need_text)
+            if read_by_meaning or after.needs != session.needs or after.kind != session.kind \
+                    or after.suggested != session.suggested:
+                after = replace(after, need_text=text if (after.needs or after.kind or read_by_meaning
+                                                          or after.suggested) else after.need_text)
         return after, readings + notices, understood
+
+    def _without_context_tags(self, session: ShoppingSession, update, text: str) -> ShoppingSession:
+        """A tag word said about the shopper's world ("a tent for a weekend *with two kids*") that no item
+        of this kind carries narrows nothing: it names people or places, not the product."""
+        in_kind = self._by_category.get(session.category or "", [])
+        drop = []
+        for feature in update.features:
+            if feature not in session.features or any(feature in i.features for i in in_kind):
+                continue
+            words = (feature, *self.rec.vocabulary.features.get(feature, ()))
+            if any(w.lower() in text.lower() and reads_as_context(text, w) for w in words):
+                drop.append(feature)
+        if not drop:
+            return session
+        return replace(session, features=tuple(f for f in session.features if f not in drop))
+
+    def _kind_of_features(self, features: Sequence[str]) -> Optional[str]:
+        """The kind a tag names on its own ("Prosecco" is only ever sparkling): the category holding
+        most of the items that carry every tag asked for, when it holds at least 80% of them."""
+        carriers = Counter(i.category for i in self.rec.catalog if all(f in i.features for f in features))
+        if not carriers:
+            return None
+        category, count = carriers.most_common(1)[0]
+        return category if count >= 0.8 * sum(carriers.values()) else None
+
+    def _dual_as_feature(self, update, session: ShoppingSession, text: str):
+        """During a search, a word that names both a kind and a feature of the kind on screen ("the camera
+        is what matters" while looking at phones) is that feature, unless the shopper clearly switches."""
+        if not (session.category and update.category and update.category != session.category) \
+                or asks_to_switch(text):
+            return update
+        names = {update.category, *self.rec.vocabulary.categories.get(update.category, ())}
+        dual = [f for f in self._tags.get(session.category, ()) if f in names]
+        if not dual:
+            return update
+        return replace(update, category=None, features=tuple(update.features) + (dual[0],))
 
     # ------------------------------------------------------------------ acts
     def _recommend(self, turn: Turn, session: ShoppingSession, history, **_) -> Outcome:
@@ -424,7 +528,7 @@ class TurnService:
             if named:
                 item = named[0]
                 return self._detail_reply(session, item, None)
-            return self._say(session, texts.NEED_LIST)
+            return self._say(session, texts.need_list())
         item = self.rec.items[session.shown[positions[0]]]
         return self._detail_reply(session, item, positions[0])
 
@@ -454,7 +558,7 @@ class TurnService:
 
     def _explain(self, turn: Turn, session: ShoppingSession, history, selection=None, **_) -> Outcome:
         if not session.shown:
-            return self._say(session, texts.NEED_LIST)
+            return self._say(session, texts.need_list())
         items, positions = self._items_for(turn, session, selection, 1)
         item, position = items[0], positions[0]
         result = self.rec.recommend(session.constraints(), self._context(session, history), k=LIST_SIZE * 4,
@@ -464,9 +568,8 @@ class TurnService:
             if row.item.id == item.id:
                 signals = row.signals
         liked = [self.rec.items[i] for i in session.liked if i in self.rec.items]
-        liked += [self.rec.items[i] for i, e in history if e in ("like", "purchase") and i in self.rec.items][-20:]
-        history_brands = [self.rec.items[i].brand for i, e in history if e != "dislike" and i in self.rec.items]
-        answer = answers.explain(item, position, session, result.total_matches, liked, history_brands,
+        held = [(self.rec.items[i], e) for i, e in history if i in self.rec.items][-50:]
+        answer = answers.explain(item, position, session, result.total_matches, liked, held,
                                  result.ranker, signals, self._shown(session))
         session = replace(session, focus=item.id, pending=None)
         return self._say(session, answer.text, texts.item_buttons(), "explanation", answer.payload)
@@ -501,7 +604,7 @@ class TurnService:
 
     def _ask(self, turn: Turn, session: ShoppingSession, history, selection=None, **_) -> Outcome:
         if not session.shown:
-            return self._say(session, texts.NEED_LIST)
+            return self._say(session, texts.need_list())
         shown = self._shown(session)
         extreme = asks_for_extreme(turn.text)
         pick = answers.superlative_pick(turn.text, shown) if selection is None else None
@@ -513,6 +616,14 @@ class TurnService:
                               "answers": [{"field": "unknown", "value": None, "proxy_feature": tag}]})
         items, positions = self._items_for(turn, session, selection, 1)
         field = acts.ask_kind(turn.text)
+        if len(items) == 1 and field in (None, "stock"):
+            found = variant_answer(turn.text, items[0], self._model_rows(items[0]))
+            if found is not None:  # "do you have it in a men's 9?": the model's own rows answer
+                verdict, value = found
+                session = replace(session, focus=items[0].id, pending=None)
+                return self._say(session, texts.variant_answer(texts.item_ref(items[0], positions[0]), verdict, value),
+                                 texts.item_buttons(), "item_answer",
+                                 {"type": "item_answer", "items": [items[0].to_payload()], "answers": [value]})
         category = items[0].category
         category_tags = self._tags.get(category, [])
         update = extract_request(turn.text, self.rec.vocabulary, turn.entities)
@@ -536,7 +647,7 @@ class TurnService:
         if not positions:
             named = find_named_items(turn.text, self.rec.catalog) if event == "purchase" else []
             if not named:
-                return self._say(session, texts.NEED_LIST)
+                return self._say(session, texts.need_list())
             items = named[:1]
         else:
             items = [self.rec.items[session.shown[p]] for p in positions]
@@ -544,8 +655,9 @@ class TurnService:
         if event == "purchase":
             return self._purchased(session, history, items, interactions)
         ids = tuple(i.id for i in items)
-        if event == "dislike":
-            session = replace(session, disliked=session.disliked + ids, focus=None,
+        if event == "dislike":  # "not this" means the model: its other colours and sizes go too
+            others = tuple(v.id for item in items for v in self._variants(item) if v.id not in session.hidden)
+            session = replace(session, disliked=session.disliked + ids, focus=None, hidden=session.hidden + others,
                               liked=tuple(i for i in session.liked if i not in ids))
             lead = texts.disliked(items)
         else:

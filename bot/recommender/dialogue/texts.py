@@ -5,18 +5,14 @@ Static small talk lives in ``bot/domain.yml`` responses and shop answers in
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import List, Optional, Sequence, Tuple
 
-CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£"}
+from ..money import format_money
 
-
-def money(value: Optional[float], currency: str = "USD") -> str:
-    """$1,299 / $24.99 / 1,200 SEK."""
-    if value is None:
-        return ""
-    symbol = CURRENCY_SYMBOLS.get(currency, "")
-    amount = f"{value:,.0f}" if float(value).is_integer() else f"{value:,.2f}"
-    return f"{symbol}{amount}" if symbol else f"{amount} {currency}"
+def money(value: Optional[float], currency: Optional[str] = None) -> str:
+    """$1,299 / $24.99 / €12.50: in ``currency``, or the shop's when none is given (a budget)."""
+    return format_money(value, currency)
 
 
 def join_words(words: Sequence[str], last: str = "and") -> str:
@@ -324,8 +320,13 @@ def why_liked(other) -> str:
     return f"it is close to the {short_title(other)} you liked"
 
 
-def why_history_brand(brand: str) -> str:
-    return f"you've shown interest in {brand} before"
+#: an interaction as the shopper would say they did it ("the X you bought")
+_EVENT_PAST = {"view": "viewed", "click": "opened", "like": "liked", "purchase": "bought",
+               "add_to_cart": "added to your cart", "rating": "rated"}
+
+
+def why_history_item(other, event: str) -> str:
+    return f"it is like the {short_title(other)} you {_EVENT_PAST.get(event, 'looked at')} before"
 
 
 WHY_POPULAR = "it is one of the most popular choices with other shoppers"
@@ -336,18 +337,23 @@ def why_unique(extra: Sequence[str]) -> str:
     return f"it is the only one here with {join_words(list(extra))}"
 
 
-_RANKERS = {
-    "transformer": "ranked for you from your browsing and purchase history",
-    "baseline": "ranked by popularity and what you've told me so far",
-}
+def _ranked_by(ranker: str, events: Sequence[str]) -> str:
+    """How the order was made, naming only history the store really holds for this shopper."""
+    if ranker != "transformer" or not events:
+        return "ranked by popularity and what you've told me so far"
+    counts = Counter(events)
+    parts = [f"{n} {'item' if n == 1 else 'items'} you {_EVENT_PAST.get(e, 'looked at')}"
+             for e, n in counts.most_common(3)]
+    return f"ranked for you from your history ({join_words(parts)})"
 
 
-def explanation(item, position: Optional[int], total: int, reasons: Sequence[str], ranker: str) -> str:
+def explanation(item, position: Optional[int], total: int, reasons: Sequence[str], ranker: str,
+                events: Sequence[str] = ()) -> str:
     where = f"#{position + 1}" if position is not None else "it"
     head = f"Why the {short_title(item)}"
     rank = ""
     if position is not None:
-        rank = f" It is {where} of {plural(total, item.category)} that fit, {_RANKERS.get(ranker, 'ranked for you')}."
+        rank = f" It is {where} of {plural(total, item.category)} that fit, {_ranked_by(ranker, events)}."
     body = "; ".join(reasons) if reasons else "it meets everything you asked for"
     return f"{head}: {body}.{rank}"
 
@@ -437,6 +443,21 @@ def colour_answer(name: str, colour: str, has: bool, colours: Sequence[str]) -> 
     return f"The catalog doesn't list colours for {name[0].lower()}{name[1:]}."
 
 
+def variant_answer(name: str, verdict: str, value: dict) -> str:
+    """Yes / sold out / which there are, for a size, capacity or bottle size asked about."""
+    name = f"{name[0].lower()}{name[1:]}"
+    others = [v for v in value.get("available", []) if v != value.get("variant")]
+    also = f" It also comes in {join_words(others[:6])}." if others else ""
+    if verdict == "has":
+        return f"Yes, {name} comes in {value['variant']}, and it's in stock.{also}"
+    if verdict == "sold_out":
+        return (f"{name[0].upper()}{name[1:]} comes in {value['variant']}, but that one is out of stock right now."
+                + (f" In stock: {join_words(value['available'][:6])}." if value.get("available") else ""))
+    if value.get("available"):
+        return f"{name[0].upper()}{name[1:]} is in stock in {join_words(value['available'][:8])}."
+    return f"{name[0].upper()}{name[1:]} is out of stock in every version right now."
+
+
 def feature_answer(name: str, tag: str, has: bool, known: bool) -> str:
     low = name[0].lower() + name[1:]
     if has:
@@ -474,6 +495,15 @@ def read_need(phrase: str, feature: str) -> str:
     return f"I took '{phrase}' as {feature}."
 
 
+def offer_need(phrase: str, feature: str) -> str:
+    """A need read loosely: said as a question, and nothing was filtered on it."""
+    return f"For '{phrase}', should I show only the ones with {feature}?"
+
+
+def offer_need_button(feature: str) -> Tuple[str, str]:
+    return f"Only {feature}", f"only {feature}"
+
+
 def read_budget_raise(new: float) -> str:
     return f"I've raised your budget to {money(new)}."
 
@@ -497,8 +527,10 @@ def liked(items: Sequence) -> str:
 
 
 def disliked(items: Sequence) -> str:
+    if len(items) > 2:
+        return f"Got it, none of those {len(items)}: I won't show them, or their other versions, again."
     names = join_words([f"the {short_title(i)}" for i in items], "or")
-    return f"Got it, I won't show {names} again."
+    return f"Got it, I won't show {names} again, in any version."
 
 
 def purchased(item, has_extras: bool) -> str:
@@ -511,13 +543,53 @@ def goes_with(item) -> str:
 
 
 # capabilities and out of scope
+
+#: two requests the help texts suggest, made from the shop's own kinds, prices and tags (``use_examples``)
+_examples = ["a phone under $500 with a great camera", "headphones for the train"]
+
+
+def use_examples(first: str, second: str) -> None:
+    """The example requests help texts suggest, built from the served catalog by the turn service."""
+    _examples[:] = [first, second]
+
+
+def example_requests(by_category) -> Tuple[str, str]:
+    """("a tent under €300", "sleeping bags with down"): the two biggest kinds, a round median price, a common tag."""
+    kinds = sorted(by_category.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    if not kinds:
+        return tuple(_examples)
+    name, items = kinds[0]
+    prices = sorted(i.price for i in items)
+    median = prices[len(prices) // 2]
+    step = 10 if median < 100 else 50 if median < 1000 else 100
+    budget = max(step, round(median / step) * step)
+    first = f"{singular_noun(name)} under {money(budget)}"
+    name2, items2 = kinds[1] if len(kinds) > 1 else kinds[0]
+    tags = Counter(t for i in items2 for t in i.features)
+    common = [t for t, n in tags.most_common() if n < len(items2)]
+    second = f"{name2} with {common[0]}" if common else f"{singular_noun(name2)} for a gift"
+    return first, second
+
+
+def singular_noun(noun: str) -> str:
+    """"tents" -> "a tent", "sleeping bags" -> "a sleeping bag", "accessories" -> "an accessory"."""
+    words = noun.split()
+    last = words[-1]
+    if last.endswith("ies"):
+        last = last[:-3] + "y"
+    elif last.endswith(("ches", "shes", "sses", "xes")):
+        last = last[:-2]
+    elif last.endswith("s") and not last.endswith("ss"):
+        last = last[:-1]
+    phrase = " ".join(words[:-1] + [last])
+    return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
 def capabilities(counts, top_categories):
     from .turn import Reply
 
     listing = ", ".join(f"{name} ({count})" for name, count in counts)
     text = ("I find products in this shop's catalog that fit your budget and must-haves, explain my picks, compare "
             "them and answer questions about them, and I learn from what you like. "
-            f"We carry: {listing}.\nTry \"a phone under $500 with a great camera\", \"headphones for the train\", "
+            f"We carry: {listing}.\nTry \"{_examples[0]}\", \"{_examples[1]}\", "
             "\"cheaper\", \"compare the first two\" or \"why the first one?\".")
     return Reply("text", text, [(name.capitalize(), f"show me {name}") for name in top_categories])
 
@@ -546,20 +618,22 @@ _OUT_OF_SCOPE = (
     "about them and about returns, shipping or payment, or put you in touch with a person (say \"talk to a "
     "person\"). What are you shopping for?",
     "That's outside what I can do here. Tell me what you're shopping for, in your own words, or pick a kind below.",
-    "Sorry, I can't help with that one. I'm best at finding products: for example \"a phone under $500 with a great "
-    "camera\" or \"headphones for the train\".",
+    "Sorry, I can't help with that one. I'm best at finding products: for example \"{first_example}\" or "
+    "\"{second_example}\".",
 )
 
 
 def out_of_scope(categories: Sequence[str], times: int = 0) -> str:
     """Honest about what it can't do, and worded differently each time in a row."""
-    return _OUT_OF_SCOPE[times % len(_OUT_OF_SCOPE)].format(categories=join_words(list(categories)))
+    return _OUT_OF_SCOPE[times % len(_OUT_OF_SCOPE)].format(categories=join_words(list(categories)),
+                                                          first_example=_examples[0], second_example=_examples[1])
 
 
 # acknowledgements and help
 NO_PREFERENCE_ACK = "No problem, I'll keep the list as it is. Say \"show more\" for more options, or ask me about any of them."
 NO_MORE = "That's everything that matches your request. Want me to loosen something, like the budget or a feature?"
-NEED_LIST = "Which one do you mean? Ask me for some recommendations first, for example \"headphones under $200\"."
+def need_list() -> str:
+    return f"Which one do you mean? Ask me for some recommendations first, for example \"{_examples[0]}\"."
 NEED_LIST_FOR_SIMILAR = "Which one do you mean? Ask for a list first, then say \"more like the second one\"."
 NEED_TWO = "I need at least two items on screen to compare. Ask me for some recommendations first."
 #: the item a message points at ("I love the first one") was taken out of the catalog since it was shown
@@ -571,10 +645,10 @@ YES_ACK = "Great! Tell me what else you'd like: a budget, a brand, a must-have f
 NO_ACK = "No problem. Tell me what to change: the budget, a brand, a feature or the kind of product."
 
 _HELP = (
-    "Sorry, I didn't catch that. You can ask for things like \"a laptop under $1000 for gaming\", "
+    "Sorry, I didn't catch that. You can ask for things like \"{first_example}\", "
     "\"cheaper\", \"no Samsung\", \"compare the first two\" or \"why the first one?\".",
     "I'm still not sure what you mean. Pick a kind of product below, or describe what you need in your own words "
-    "(for example \"headphones for the train\").",
+    "(for example \"{second_example}\").",
     "I can't work that one out, sorry. I can find products in this shop ({categories}), compare them, and answer "
     "questions about them; say \"talk to a person\" to reach the shop's staff.",
 )
@@ -583,4 +657,5 @@ _HELP = (
 def not_understood(times: int, categories: Sequence[str]) -> str:
     """A different help text each time in a row, so nothing repeats."""
     text = _HELP[min(times, len(_HELP) - 1)] if times < len(_HELP) else _HELP[times % len(_HELP)]
-    return text.format(categories=join_words(list(categories)))
+    return text.format(categories=join_words(list(categories)), first_example=_examples[0],
+                       second_example=_examples[1])

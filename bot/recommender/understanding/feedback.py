@@ -14,7 +14,9 @@ from typing import Optional
 _NEGATIVE = re.compile(
     r"\b(?:(?:do|does|did)(?:\s*n[o']?t|n't)\s+(?:really\s+)?(?:like|love|want|care\s+for|fancy)"
     r"|dont\s+(?:really\s+)?(?:like|love|want)|not\s+(?:a\s+(?:big\s+)?fan|for\s+me|keen|into\s+(?:it|that|this))"
-    r"|hate|hates|dislike|dislikes|ugly|awful|terrible|horrible|not\s+interested|rather\s+not)\b",
+    r"|hate|hates|dislike|dislikes|ugly|awful|terrible|horrible|not\s+interested|rather\s+not"
+    r"|none\s+of\s+(?:these|them|those|the\s+above)|neither\s+of\s+(?:these|them|those)"
+    r"|(?:do|does|did)(?:\s*n[o']?t|n't)\s+do\s+(?:it|much)\s+for\s+me|not\s+(?:really\s+)?what\s+i(?:'m|\s+am)?\s+after)\b",
     re.IGNORECASE,
 )
 _POSITIVE = re.compile(

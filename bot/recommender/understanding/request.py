@@ -62,14 +62,6 @@ class _Lexicon:
 
 
 #: brands that are everyday words: only matched when written with a capital ("Nothing")
-_WORDLIKE_BRANDS = frozenset({"nothing", "honor", "one", "essential", "ring", "nest", "beats"})
-#: product-line names that are everyday words ("this phone is fire", "a magic keyboard"): same rule.
-#: Generic title words ("pro", "air", "sport") never become lines (``vocabulary._GENERIC_WORDS``).
-_WORDLIKE_LINES = frozenset({"fire", "magic", "nest", "echo", "era", "arc", "beam", "roam", "alpha", "blade",
-                             "legion", "omen", "predator", "defender", "momentum", "nitro", "spectre", "surface",
-                             "odyssey", "katana", "fold", "note", "boost", "envy", "yoga", "gram", "zero"})
-
-
 def _brand_variants(brand: str) -> Iterable[str]:
     """"OnePlus" -> oneplus, one plus; "Bang & Olufsen" -> bang and olufsen, bangolufsen..."""
     base = brand.strip()
@@ -87,7 +79,8 @@ def _phrase_pattern(phrase: str) -> str:
 
 @lru_cache(maxsize=32)
 def _lexicon_for(key: tuple) -> _Lexicon:
-    categories, features, brands, lines = key
+    categories, features, brands, lines, everyday = key
+    everyday = set(everyday)
     senses: Dict[str, List[Sense]] = {}
 
     def add(phrase: str, sense: Sense) -> None:
@@ -106,13 +99,13 @@ def _lexicon_for(key: tuple) -> _Lexicon:
     for brand in brands:
         for phrase in _brand_variants(brand):
             add(phrase, (BRAND, brand))
-            if phrase in _WORDLIKE_BRANDS:
+            if phrase in everyday:
                 case_sensitive[phrase] = brand
     for line, (brand, category) in lines:
         add(line, (BRAND, brand))
         if category:
             add(line, (CATEGORY, category))
-        if line in _WORDLIKE_LINES:
+        if _norm(line) in everyday:
             case_sensitive[_norm(line)] = brand
             wordlike_lines[_norm(line)] = category
     ordered = sorted(senses, key=len, reverse=True)
@@ -384,9 +377,34 @@ def _claimed_by_same_list(text: str, mention: _Mention, between: Sequence[_Menti
 #: "for my phone", "I have a laptop", "switch from phones")
 _DESCRIPTIVE_BEFORE_RX = re.compile(
     r"\b(?:with|has|have|having|had|featuring|includes?|including|own|owns|my|our|his|her|their|"
-    r"from|compatible\s+with|works\s+with|pairs?\s+with|connect(?:s)?\s+to)\s+(?:\w+\s+){0,2}$",
+    r"got|uses?|using|from|compatible\s+with|works\s+with|pairs?\s+with|connect(?:s)?\s+to)\s+(?:[\w']+\s+){0,2}$",
     re.I,
 )
+#: a later clause says why or what for ("headphones for the office *so* I stop hearing phone calls"):
+#: a product named there is context, not the thing asked for, when the main clause names one
+_SUBORDINATE_BEFORE_RX = re.compile(r"\b(?:so|because|since|cause|coz|cos|as|while|whenever|when|if)\b[^,.;!?]*$",
+                                    re.I)
+#: words that clearly move to another kind of product ("show me cameras instead")
+_SWITCH_RX = re.compile(
+    r"\b(?:instead|rather|switch|show\s+me|what\s+about|how\s+about|let'?s\s+(?:look|see|try)|looking\s+for|"
+    r"i\s+(?:want|need|'d\s+like)|do\s+you\s+(?:have|sell|do)|got\s+any|actually|now|back\s+to)\b", re.I)
+
+
+#: an elliptical move to another kind that keeps the request ("smartwatches *instead*", "*what about* tablets?")
+_CONTINUES_RX = re.compile(
+    r"\b(?:instead|too|as\s+well|also|same|similar|what\s+about|how\s+about|rather|switch|"
+    r"(?:those|these|them|ones)\b)|^\W*(?:and|or|ok|okay)\b", re.I)
+
+
+def continues_request(text: str) -> bool:
+    """Whether a message naming another kind carries the request over ("tablets instead") rather than
+    starting a new one ("a jacket to wear on the trail"), whose features are its own."""
+    return bool(_CONTINUES_RX.search(text or ""))
+
+
+def asks_to_switch(text: str) -> bool:
+    """Whether the message clearly asks for another kind of product, rather than a feature of this one."""
+    return bool(_SWITCH_RX.search(text or ""))
 #: "<product> for a <product>": the second one is what the first is for ("a case for a phone")
 _FOR_OTHER_RX = re.compile(
     r"^\s*(?:for|to\s+go\s+with|to\s+fit|that\s+(?:fits|works\s+with)|compatible\s+with)\s+"
@@ -401,7 +419,7 @@ _FEATURE_CUE_BEFORE_RX = re.compile(
 )
 _FEATURE_CUE_AFTER_RX = re.compile(
     r"\s*(?:quality|specs?|performance|setup|system|resolution|matters?|"
-    r"(?:is|are|'s)\s+(?:\w+\s+)?(?:important|key|essential|crucial|a\s+(?:must|priority)))\b",
+    r"(?:is|are|'s)\s+(?:\w+\s+){0,2}(?:important|key|essential|crucial|a\s+(?:must|priority)|priority))\b",
     re.I,
 )
 
@@ -446,8 +464,14 @@ def _choose_category(text: str, mentions: Sequence[Tuple[_Mention, bool]]) -> Op
     if not placed:
         return rejected_lines.pop() if len(rejected_lines) == 1 else None
     heads = [(m, c) for m, c in placed if not _descriptive(text, m, [p for p, _ in placed])]
+    if len({c for _, c in heads}) > 1:
+        main = [(m, c) for m, c in heads if m.start < 0 or not _SUBORDINATE_BEFORE_RX.search(text[:m.start])]
+        heads = main or heads
     named = [(m, c) for m, c in heads if not m.is_line]
-    pool = named or heads or placed
+    # a product line the shopper only owns or describes ("she's got an iPhone") names no kind to buy
+    pool = named or heads or [(m, c) for m, c in placed if not m.is_line]
+    if not pool:
+        return None
     return pool[-1][1]
 
 

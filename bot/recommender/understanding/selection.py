@@ -36,7 +36,8 @@ _FIRST_N_RX = re.compile(rf"\b(?:first|top|1st)\s+{_COUNT}\b", re.I)
 _LAST_N_RX = re.compile(rf"\b(?:last|bottom|final)\s+{_COUNT}\b", re.I)
 #: "both", "the two of them", "either one", "these two"
 _BOTH_RX = re.compile(r"\b(?:both|either|neither|the\s+two|these\s+two|those\s+two|them\s+two)\b", re.I)
-_ALL_RX = re.compile(r"\b(?:all\s+(?:of\s+)?(?:them|these|those|three|four|five)|any\s+of\s+(?:them|these|those))\b", re.I)
+_ALL_RX = re.compile(r"\b(?:all\s+(?:of\s+)?(?:them|these|those|three|four|five)|(?:any|none|neither)\s+of\s+"
+                     r"(?:them|these|those|the\s+above|this\s+lot)|every\s+one\s+of\s+(?:them|these|those))\b", re.I)
 #: numbers that stand for positions in a comparison: "1 vs 3", "2 or 3", "compare 1 and 4"
 _NUMBER_LIST_RX = re.compile(r"(?<![\w$£€.,])(?P<n>[1-9])(?![\w.,%]|\s*(?:gb|tb|k\b|dollars|bucks|usd))", re.I)
 _COMPARISON_CONTEXT_RX = re.compile(r"\b(?:vs\.?|versus|compare[ds]?|comparing|or|and|between|against|than)\b", re.I)
@@ -122,7 +123,7 @@ def _names(text: str, titles: Sequence[str]) -> List[tuple]:
             continue
         index = _title_reference(part, list(titles))
         if index is not None:
-            hits.append((at, index))
+            hits.append((at, at + len(part), index))
     return hits
 
 
@@ -153,7 +154,10 @@ def select_items(text: str, shown: Sequence[Item]) -> Optional[Selection]:
         return Selection(list(range(max(0, count - n), count)), "position")
     hits = _positions_by_ordinal(text, count) + _bare_numbers(text, count)
     taken = {at for at, _ in hits}
-    hits += [(at, i) for at, i in _names(text, [s.title for s in shown]) if at not in taken]
+    # in the same part as "the second one", a title word is what is asked about ("is the second one
+    # organic?"), not another item; a part of its own names one ("the second and the Sony")
+    hits += [(at, i) for at, end, i in _names(text, [s.title for s in shown])
+             if at not in taken and not any(at <= t < end for t in taken)]
     if hits:
         return Selection(_unique([i for _, i in sorted(hits)]), "position")
     bare = _BARE_POSITION_RX.match(text)

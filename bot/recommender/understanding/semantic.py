@@ -11,7 +11,9 @@ reads what they miss, for one catalog:
   ``demo/feature_descriptions.yml``; optional) and, so that a shop without descriptions still
   works, the texts of the items carrying the tag. A clause reads as a tag when its best score
   passes ``NEED_THRESHOLD`` with ``NEED_MARGIN`` over the runner-up; the tag set is the one of
-  the category asked for. The reading keeps the shopper's words, so a reply can say what was
+  the category asked for. A reading is *sure* (``NeedReading.sure``: it may narrow the list)
+  only past the stricter ``NEED_FILTER_THRESHOLD`` / ``NEED_FILTER_MARGIN``; a looser one only
+  re-ranks and is offered to the shopper as a one-tap refinement. The reading keeps the shopper's words, so a reply can say what was
   taken for what.
 * ``read_category``: a message with no category word whose meaning names one ("something to
   take photos on holiday"), against category prototypes (names, aliases, item texts).
@@ -21,7 +23,9 @@ reads what they miss, for one catalog:
 * ``correct_spelling``: misspelt shop words (``understanding.spelling``).
 
 Thresholds were chosen on a labelled tuning set and checked on a held-out one, on the demo
-catalog and on a kitchen shop (``docs/semantic.md``, ``tests/unit/semantic_eval.py``). A message
+catalog and on a kitchen shop (``docs/semantic.md``, ``tests/unit/semantic_eval.py``); the two
+tiers on sentences written by outsiders (tests/blind/tuning: no-need precision and need recall,
+``tools/readings_eval.py``; measured on tests/blind/demo, docs/benchmarks.md). A message
 costs one batch encode of its clauses, of itself and of its possible kind words, shared by all the
 readers (the first reader called does it): about 12 ms for all five readers on the 2-core
 development CPU. Building a matcher encodes the catalog once (about 3 s for the 787 demo items).
@@ -66,6 +70,7 @@ log = logging.getLogger(__name__)
 
 __all__ = [
     "Clause",
+    "load_context_phrases",
     "DEFAULT_FEATURE_DESCRIPTIONS",
     "KindReading",
     "NeedReading",
@@ -76,10 +81,19 @@ __all__ = [
 #: the demo catalog's tag descriptions; used for any catalog's tags of the same name
 DEFAULT_FEATURE_DESCRIPTIONS = Path(__file__).resolve().parents[1] / "demo" / "feature_descriptions.yml"
 
-#: a clause reads as a feature when its best cosine reaches this, ...
-NEED_THRESHOLD = 0.28
+#: a clause reads as a feature (offered as a refinement, and re-ranking) when its best cosine reaches this, ...
+NEED_THRESHOLD = 0.25
 #: ... ahead of the second-best feature by this much
-NEED_MARGIN = 0.06
+NEED_MARGIN = 0.04
+#: a reading narrows the list (a hard filter) only when it is this sure: its score reaches this, ...
+NEED_FILTER_THRESHOLD = 0.30
+#: ... ahead of the runner-up by this much; a looser reading only re-ranks and is offered as a
+#: one-tap refinement ("Only noise cancelling ones?"), so a wrong guess costs the shopper nothing
+NEED_FILTER_MARGIN = 0.04
+#: ... and ahead of the closest context phrase (lang/en_context.yml: people, rooms, occasions) by this much
+NEED_CONTEXT_MARGIN = 0.04
+#: phrases about the shopper's world, in the shopper's language: the "no need" side of a reading
+CONTEXT_PHRASES = Path(__file__).resolve().parent / "lang" / "en_context.yml"
 #: a message names a category by meaning when its best category score reaches this, ...
 CATEGORY_THRESHOLD = 0.20
 #: ... ahead of the second-best category by this much
@@ -108,6 +122,24 @@ class NeedReading:
     phrase: str  # the shopper's words, as written ("block out noise on the train")
     feature: str  # catalog feature tag ("noise cancelling")
     score: float
+    #: lead over the runner-up tag (for two agreeing clauses: their leads added up)
+    margin: float = 0.0
+    #: lead over the closest phrase about the shopper's world ("for my mum", "for the office")
+    over_context: float = 1.0
+
+    @property
+    def sure(self) -> bool:
+        """Sure enough to narrow the list; otherwise it only re-ranks and is offered as a refinement."""
+        return self.score >= NEED_FILTER_THRESHOLD and self.margin >= NEED_FILTER_MARGIN \
+            and self.over_context >= NEED_CONTEXT_MARGIN
+
+
+def load_context_phrases(path: Optional[Path | str] = None) -> List[str]:
+    """The phrases about the shopper's world (people, rooms, occasions, what they own) of the language."""
+    import yaml
+
+    doc = yaml.safe_load(Path(path or CONTEXT_PHRASES).read_text(encoding="utf-8")) or {}
+    return [str(p) for p in doc.get("phrases") or [] if str(p).strip()]
 
 
 def load_feature_descriptions(path: Optional[Path | str] = None) -> Dict[str, str]:
@@ -180,7 +212,9 @@ class SemanticMatcher:
         self._item_vectors: Optional[np.ndarray] = None
         self._feature_protos: Optional[_Prototypes] = None
         self._category_protos: Optional[_Prototypes] = None
+        self._context_vectors: Optional[np.ndarray] = None
         if encoder is not None:
+            self._context_vectors = self._encode(load_context_phrases())
             self._item_vectors = _encode_items(encoder, self.items)
             self._feature_protos = self._build_feature_prototypes(by_category)
             self._category_protos = self._build_category_prototypes(by_category)
@@ -209,7 +243,9 @@ class SemanticMatcher:
             if name in known:
                 continue
             if name not in best or score > best[name].score:
-                best[name] = NeedReading(clause.phrase, name, round(score, 4))
+                runner_up = float(np.partition(row, -2)[-2]) if len(row) > 1 else 0.0
+                best[name] = NeedReading(clause.phrase, name, round(score, 4), round(score - runner_up, 4),
+                                         round(score - self._context_score(clause), 4))
         # two clauses that each lean the same way, neither clearly enough alone ("for the gym" and
         # "can handle sweat"), together count when their margins add up to the required one
         for feature, clauses in agreeing.items():
@@ -218,8 +254,17 @@ class SemanticMatcher:
                 continue
             first, last = clauses[0][0], clauses[-1][0]
             phrase = text[first.start:last.start + len(last.phrase)] if last.start >= first.start else first.phrase
-            best[name] = NeedReading(phrase, name, round(max(sc for _, sc, _ in clauses), 4))
+            top = max(sc for _, sc, _ in clauses)
+            best[name] = NeedReading(phrase, name, round(top, 4), round(sum(m for _, _, m in clauses), 4),
+                                     round(top - max(self._context_score(c) for c, _, _ in clauses), 4))
         return sorted(best.values(), key=lambda r: -r.score)
+
+    def _context_score(self, clause: "Clause") -> float:
+        """How much the clause reads as the shopper's world (best cosine to the context phrases)."""
+        if self._context_vectors is None or not len(self._context_vectors):
+            return -1.0
+        vector = self._encode([clause.embed])[0]
+        return float(np.max(self._context_vectors @ vector))
 
     def need_scores(self, text: str, category: Optional[str] = None) -> List[Tuple["Clause", np.ndarray]]:
         """Each clause of ``text`` with its score for every feature (-1 where not in ``category``),

@@ -74,6 +74,11 @@ LINKING_VERBS: FrozenSet[str] = frozenset("""
     gets features featuring has have lasts last supports support
 """.split())
 
+#: possessives: "his keys", "my room" name the shopper's world, not the product asked for
+POSSESSIVES: FrozenSet[str] = frozenset("my our your his her their its".split())
+#: how many words back a preposition or possessive still governs a phrase ("for the kids' bedroom")
+_CONTEXT_REACH = 3
+
 WORD_RX = re.compile(r"[A-Za-z0-9]+(?:['\-][A-Za-z0-9]+)*")
 _CLAUSE_PUNCT_RX = re.compile(r"[,.;:!?()\[\]/\"]")
 
@@ -186,6 +191,7 @@ def vocabulary_key(vocab: Vocabulary) -> tuple:
         tuple((f, tuple(a)) for f, a in sorted(vocab.features.items())),
         tuple(sorted(vocab.brands)),
         tuple(sorted(vocab.product_lines.items())),
+        tuple(sorted(vocab.everyday_words)),
     )
 
 
@@ -200,7 +206,7 @@ def brand_forms(brand: str) -> Iterable[str]:
 
 @lru_cache(maxsize=16)
 def _table_for(key: tuple) -> PhraseTable:
-    categories, features, brands, lines = key
+    categories, features, brands, lines, _everyday = key
     senses: Dict[str, List[Tuple[str, str]]] = {}
 
     def add(phrase: str, sense: Tuple[str, str]) -> None:
@@ -228,3 +234,17 @@ def _table_for(key: tuple) -> PhraseTable:
 def phrase_table(vocab: Vocabulary) -> PhraseTable:
     """The (cached) phrase table of ``vocab``."""
     return _table_for(vocabulary_key(vocab))
+
+
+def reads_as_context(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` sits in a phrase about the shopper's world rather than naming the product:
+    governed, within a few words of the same clause, by a preposition or a possessive ("a speaker
+    for the living *room*", "for my dad who loses his *keys*", "getting into *street* photography").
+    Such a word may re-rank; it never narrows the list."""
+    at = text.lower().find(phrase.lower())
+    if at <= 0:
+        return False
+    before = text[:at]
+    clause = _CLAUSE_PUNCT_RX.split(before)[-1]
+    recent = [w.low for w in words(clause)][-_CONTEXT_REACH:]
+    return any(w in PREPOSITIONS or w in POSSESSIVES or w == "into" for w in recent)
