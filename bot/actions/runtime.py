@@ -170,7 +170,7 @@ def _build(store: Store) -> Runtime:
     from recommender.complements import ComplementIndex
     from recommender.variants import model_key, variants_of
 
-    from recommender.shop import PROFILE, VOCABULARY, ShopProfile
+    from recommender.shop import ANSWERS, PROFILE, VOCABULARY, ShopProfile
 
     recommender = Recommender(items, store.popularity(), _shared_scorer(), model_key=model_key,
                               words=store.shop_document(VOCABULARY),
@@ -179,7 +179,8 @@ def _build(store: Store) -> Runtime:
                                                  category_words=recommender.vocabulary.categories)
     turns = TurnService(recommender, _semantic_matcher(recommender),
                         complements=lambda item: complements.complements(item),
-                        variants_of=lambda item: variants_of(item, recommender.catalog))
+                        variants_of=lambda item: variants_of(item, recommender.catalog),
+                        answers=store.shop_document(ANSWERS))
     logger.info("catalog version %d loaded: %d items, ranker=%s, semantic matching %s, ready in %.1fs",
                 version, len(items), recommender.ranker.name, "on" if turns.matcher else "off",
                 time.perf_counter() - started)

@@ -55,4 +55,8 @@ class ShopTurn(SafeAction):
             record(runtime, user_id, item_id, event, channel)
         for message in render(outcome.replies, channel):
             dispatcher.utter_message(**message)
-        return [SlotSet(SESSION_SLOT, outcome.session.to_slot())]
+        events = [SlotSet(SESSION_SLOT, outcome.session.to_slot())]
+        if any(reply.kind == "handoff" for reply in outcome.replies):
+            # a shop's routing reads it from the tracker (the reply also carries the payload)
+            events.append(SlotSet("handoff_requested", True))
+        return events

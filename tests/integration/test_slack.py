@@ -21,7 +21,6 @@ import pytest
 import requests
 
 from tests.conftest import run_cli
-from tools.stack import running_stack
 
 pytestmark = pytest.mark.integration
 
@@ -81,25 +80,9 @@ class SlackStub:
 
 
 @pytest.fixture(scope="module")
-def slack_stub():
-    stub = SlackStub()
-    yield stub
-    stub.server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def slack_stack(rasa_model, slack_stub, tmp_path_factory):
-    from recommender.store import Store
-    import dataclasses
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('slack-store') / 'slack.db'}"
-    run_cli("load-demo", database_url=url)
-    store = Store(url)
-    store.upsert_items([dataclasses.replace(i, image_url=f"https://images.example/{i.id}.png")
-                        for i in store.load_items() if i.category == "tablets"])
-    env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": slack_stub.url}
-    with running_stack(rasa_model, url, tmp_path_factory.mktemp("slack-stack"), env_extra=env) as running:
-        yield running
+def slack_stack(channels_stack):
+    """The shared channel stack (tests/integration/conftest.py) with Slack configured against the stub."""
+    return channels_stack
 
 
 def signed(body: str, timestamp: Optional[int] = None, secret: str = SECRET) -> Dict[str, str]:
@@ -197,7 +180,7 @@ def test_a_list_arrives_as_block_kit_and_a_retry_is_not_answered_twice(slack_sta
     assert sections[0]["text"]["text"].startswith("*1. ") and "$" in sections[0]["text"]["text"]
     assert "_Why: " in sections[0]["text"]["text"]
     assert sections[0]["accessory"]["type"] == "image"
-    assert sections[0]["accessory"]["image_url"].startswith("https://images.example/tb-")
+    assert sections[0]["accessory"]["image_url"].startswith(f"{slack_stack.images}/tb-")
     actions = [b for b in message["blocks"] if b["type"] == "actions"]
     item_two = next(b for b in actions if b["block_id"] == "item-2")
     assert [e["value"] for e in item_two["elements"]] == ["more like the 2nd one", "not the 2nd one",

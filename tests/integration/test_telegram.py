@@ -7,7 +7,6 @@ Also: the splitting of long texts and the callback-data limit of the renderer.
 """
 from __future__ import annotations
 
-import dataclasses
 import http.server
 import json
 import threading
@@ -21,8 +20,6 @@ from urllib.parse import parse_qs
 import pytest
 import requests
 
-from tests.conftest import run_cli
-from tools.stack import running_stack
 
 pytestmark = pytest.mark.integration
 
@@ -105,25 +102,9 @@ class TelegramStub:
 
 
 @pytest.fixture(scope="module")
-def telegram_stub():
-    stub = TelegramStub()
-    yield stub
-    stub.server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def telegram_stack(rasa_model, telegram_stub, tmp_path_factory):
-    from recommender.store import Store
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('telegram-store') / 'telegram.db'}"
-    run_cli("load-demo", database_url=url)
-    store = Store(url)
-    store.upsert_items([dataclasses.replace(i, image_url=f"https://images.example/{i.id}.jpg")
-                        for i in store.load_items() if i.category == "tablets"])
-    env = {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_BOT_USERNAME": USERNAME, "TELEGRAM_WEBHOOK_URL": WEBHOOK_URL,
-           "TELEGRAM_WEBHOOK_SECRET": SECRET, "TELEGRAM_API_URL": telegram_stub.url}
-    with running_stack(rasa_model, url, tmp_path_factory.mktemp("telegram-stack"), env_extra=env) as running:
-        yield running
+def telegram_stack(channels_stack):
+    """The shared channel stack (tests/integration/conftest.py) with Telegram configured against the stub."""
+    return channels_stack
 
 
 def update_id() -> int:
@@ -185,7 +166,7 @@ def test_a_list_arrives_as_text_with_an_inline_keyboard_and_photos(telegram_stac
     assert albums and sent.index(albums[0]) < sent.index(listing)  # photos first, the list under them
     media = json.loads(albums[0]["media"])
     assert 2 <= len(media) <= 10 and all(m["type"] == "photo" for m in media)
-    assert media[0]["media"].startswith("https://images.example/tb-") and media[0]["caption"].startswith("1. ")
+    assert media[0]["media"].startswith(f"{telegram_stack.images}/tb-") and media[0]["caption"].startswith("1. ")
     assert "parse_mode" not in listing  # plain text: nothing in a title is interpreted
 
     # a second update in the same chat works too, and keeps the context

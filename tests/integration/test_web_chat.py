@@ -8,81 +8,31 @@ as text. Screenshots go to artifacts/web-chat/ (one at phone width).
 """
 from __future__ import annotations
 
-import dataclasses
-import http.server
 import json
 import re
 import shutil
-import struct
-import threading
 import uuid
-import zlib
 from pathlib import Path
 
 import pytest
 import requests
 
-from tests.conftest import ROOT, run_cli
-from tools.stack import running_stack
+from tests.conftest import ROOT
+from tests.integration.conftest import XSS_TITLE
 
 pytestmark = pytest.mark.integration
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts" / "web-chat"
-XSS_TITLE = '<img src=x onerror="window.__xss=1">'
 XSS_MESSAGE = '<script>window.__xss=2</script><img src=x onerror="window.__xss=3"> hello'
 TIMEOUT_MS = 90_000
 
 
-def png(width: int = 160, height: int = 120) -> bytes:
-    """A product-ish placeholder (a dark slab on a light ground), made without any imaging library."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
-    light, dark = bytes((226, 233, 248)), bytes((52, 64, 92))
-    rows = b""
-    for y in range(height):
-        inside = height * 0.15 <= y <= height * 0.85
-        rows += b"\x00" + b"".join(dark if inside and width * 0.3 <= x <= width * 0.7 else light for x in range(width))
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
-
-
 @pytest.fixture(scope="module")
-def image_server():
-    """Product images on loopback (any path answers a PNG)."""
-    body = png()
-
-    class Images(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):  # noqa: N802 - http.server's name
-            self.send_response(200)
-            self.send_header("Content-Type", "image/png")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Images)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def web_stack(rasa_model, image_server, tmp_path_factory):
-    """The demo catalog, its tablets titled with an XSS attempt and given images; both servers up."""
-    from recommender.store import Store
-
-    url = f"sqlite:///{tmp_path_factory.mktemp('web-store') / 'web.db'}"
-    run_cli("load-demo", database_url=url)
-    store = Store(url)
-    tablets = [dataclasses.replace(item, title=f"{item.title} {XSS_TITLE}", image_url=f"{image_server}/{item.id}.png")
-               for item in store.load_items() if item.category == "tablets"]
-    assert tablets
-    store.upsert_items(tablets)
-    with running_stack(rasa_model, url, tmp_path_factory.mktemp("web-stack")) as running:
-        yield running
+def web_stack(channels_stack):
+    """The shared channel stack (tests/integration/conftest.py): the demo catalog, its tablets titled with
+    an XSS attempt and given images served on loopback."""
+    return channels_stack
 
 
 @pytest.fixture(scope="module")

@@ -134,3 +134,23 @@ def test_every_custom_action_in_the_domain_is_served():
     served = {name for name, run in executor.actions.items()
               if type(getattr(run, "__self__", None)).__module__.startswith("actions.")}
     assert set(domain["actions"]) == served
+
+
+def test_a_request_for_a_person_hands_off_with_the_payload_and_the_slot():
+    messages, slots = run(ShopTurn(), tracker("can I talk to a real person please", "human_handoff"))
+    assert {"type": "handoff", "reason": "shopper asked for a person"} in [m.get("custom") for m in messages]
+    assert "person" in messages[0]["text"] and "support@concierge-shop.example" in messages[0]["text"]  # the shop's contact
+    assert slots["handoff_requested"] is True
+
+
+def test_a_product_request_misread_as_a_hand_off_gets_a_list():
+    messages, slots = run(ShopTurn(), tracker("we cook together most evenings and want a speaker for the kitchen",
+                                             "human_handoff"))
+    assert all(i["category"] == "speakers" for i in items_of(messages))
+    assert "handoff_requested" not in slots
+
+
+def test_a_hand_off_in_the_terminal_sends_no_raw_json():
+    messages, slots = run(ShopTurn(), tracker("get me a human", "human_handoff", channel="cmdline"))
+    assert not any(m.get("custom") for m in messages) and "person" in messages[0]["text"]
+    assert slots["handoff_requested"] is True

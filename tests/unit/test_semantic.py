@@ -352,3 +352,58 @@ def test_per_message_cost(demo, demo_items, capsys):
     with capsys.disabled():
         print(f"\n[semantic] per message: median {median:.1f} ms, max {max(took):.1f} ms over {len(took)} messages")
     assert median < 60  # ~12 ms on an idle 2-core CPU; generous for a busy machine
+
+
+# -- two tiers: a sure reading narrows, a looser one is offered --------------------------------------
+@pytest.fixture(scope="module")
+def demo_turns(demo, demo_items):
+    from recommender.dialogue.service import TurnService
+    from recommender.service import Recommender
+    from recommender.variants import model_key, variants_of
+
+    rec = Recommender(demo_items, {}, None, model_key=model_key, words=DEMO_WORDS)
+    return TurnService(rec, demo, variants_of=lambda item: variants_of(item, demo_items))
+
+
+def _first(turns, text):
+    from recommender.dialogue.turn import Turn
+    from recommender.session import ShoppingSession
+
+    outcome = turns.handle(Turn(text=text, intent="request_recommendation"), ShoppingSession())
+    return outcome.session, outcome.replies[0]
+
+
+@pytest.mark.parametrize("text", [
+    "a new TV for the living room, a thousand max",
+    "something mid-range in laptops",
+    "a speaker for my living room",
+    "headphones for my dad, he listens to jazz on his record player",
+    "a tablet for my grandmother who reads the paper",
+])
+def test_words_about_people_and_places_filter_on_nothing(demo_turns, text):
+    session, reply = _first(demo_turns, text)
+    assert session.category and not session.features and not session.kind, (text, session.features, session.kind)
+    assert "I took" not in reply.text or "as under" in reply.text or "as over" in reply.text
+
+
+def test_a_clear_need_in_own_words_narrows_and_says_so(demo_turns):
+    session, reply = _first(demo_turns, "headphones that block out noise on the train")
+    assert "noise cancelling" in session.features and "I took" in reply.text
+
+
+def test_a_loose_reading_is_offered_as_a_one_tap_refinement_and_filters_nothing(demo_turns):
+    from recommender.dialogue.turn import Turn
+    from recommender.session import ShoppingSession
+
+    session = ShoppingSession(category="headphones", suggested=(("quiet on the train", "noise cancelling"),),
+                              need_text="headphones quiet on the train")
+    outcome = demo_turns.handle(Turn(text="show me headphones", intent="request_recommendation"), session)
+    reply = outcome.replies[0]
+    assert reply.payload["suggested"] == [{"phrase": "quiet on the train", "feature": "noise cancelling"}]
+    assert "noise cancelling" not in outcome.session.features  # offered, not applied
+    assert ("Only noise cancelling", "only noise cancelling") in reply.buttons
+    assert "should I show only the ones with noise cancelling" in reply.text
+    pressed = demo_turns.handle(Turn(text="only noise cancelling", intent="request_recommendation"), outcome.session)
+    assert "noise cancelling" in pressed.session.features  # one tap applies it
+    offered_again = pressed.replies[0].payload.get("suggested")
+    assert not offered_again

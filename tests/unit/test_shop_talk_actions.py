@@ -1,4 +1,4 @@
-"""The hand-off and privacy actions, called with a rasa_sdk Tracker and CollectingDispatcher on a real store."""
+"""The privacy actions, called with a rasa_sdk Tracker and CollectingDispatcher on a real store."""
 from __future__ import annotations
 
 import asyncio
@@ -9,7 +9,6 @@ from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import privacy as privacy_actions
-from actions.handoff import HANDOFF_PAYLOAD, Handoff
 from actions.privacy import ForgetMe, ForgetMeConfirmed, PrivacySummary
 from actions.safe import APOLOGY
 from recommender.catalog import Item
@@ -37,18 +36,6 @@ def run(action, t: Tracker):
     dispatcher = CollectingDispatcher()
     events = asyncio.run(action.run(dispatcher, t, {}))
     return dispatcher.messages, events
-
-
-def test_handoff_sends_the_payload_and_sets_the_slot():
-    messages, events = run(Handoff(), tracker("human_handoff"))
-    assert [m["custom"] for m in messages] == [HANDOFF_PAYLOAD]
-    assert HANDOFF_PAYLOAD == {"type": "handoff", "reason": "shopper asked for a person"}
-    assert events == [{"event": "slot", "name": "handoff_requested", "value": True, "timestamp": None}]
-
-
-def test_handoff_in_the_terminal_sends_no_raw_json():
-    messages, events = run(Handoff(), tracker("human_handoff", channel="cmdline"))
-    assert messages == [] and events[0]["name"] == "handoff_requested"
 
 
 def test_privacy_summary_lists_what_is_stored(store):

@@ -14,6 +14,7 @@ RECOMMEND, NO_PREFERENCE, CHEAPER, PRICIER, MORE, SIMILAR = (
 DETAILS, EXPLAIN, COMPARE, ASK = "details", "explain", "compare", "ask"
 LIKE, DISLIKE, PURCHASE, YES, NO, UNCLEAR = "like", "dislike", "purchase", "yes", "no", "unclear"
 OUT_OF_SCOPE = "out_of_scope"
+HANDOFF, GREET = "handoff", "greet"
 
 INTENT_ACTS = {
     "request_recommendation": RECOMMEND,
@@ -33,7 +34,20 @@ INTENT_ACTS = {
     "affirm": YES,
     "deny": NO,
     "out_of_scope": OUT_OF_SCOPE,
+    "human_handoff": HANDOFF,
+    "greet": GREET,
 }
+
+#: words that ask for a person: without one, a "hand-off" that names a product is a shopping request
+_PERSON_RX = re.compile(
+    r"\b(?:person|people|human|humans|agent|agents|someone|somebody|staff|team|representative|rep|operator|"
+    r"manager|colleague|customer\s+(?:service|care|support)|support|real|live\s+chat|complain|complaint|call\s+me)\b",
+    re.I)
+
+
+def asks_for_a_person(text: str) -> bool:
+    """Whether the message mentions a person to talk to (not only a product to buy)."""
+    return bool(_PERSON_RX.search(text or ""))
 
 _COMPARE_RX = re.compile(
     r"\b(?:compare[ds]?|comparing|comparison|vs\.?|versus|difference|differences|differ|"
@@ -48,7 +62,11 @@ _QUESTION_RX = re.compile(
     r"^\W*(?:is|are|does|do|did|has|have|can|could|will|would|which|what|what's|whats|how|who|where)\b"
     r"|\?\s*$", re.I)
 _LIST_QUESTION_RX = re.compile(r"\bwhich\s+(?:of\s+(?:these|them|those)|one)\b", re.I)
-_DETAILS_RX = re.compile(r"\b(?:tell\s+me\s+(?:more\s+)?about|more\s+(?:info|information|details)|details)\b", re.I)
+_DETAILS_RX = re.compile(
+    r"\b(?:tell\s+me\s+(?:a\s+(?:bit|little)\s+)?(?:more\s+)?about|(?:more|any)\s+(?:info|information|details)|details|"
+    r"specs|rundown|what\s+can\s+you\s+tell\s+me|what\s+do\s+you\s+know\s+about|open\s+up|"
+    r"what(?:'s|s|\s+is|\s+are)\b[^?.!]*\blike\s*\??\s*$|what(?:'s|s|\s+is)\s+(?:that|this|it)(?:\s+one)?\s*\??\s*$)",
+    re.I)
 
 
 _WHAT_ABOUT_RX = re.compile(r"^\W*(?:and\s+|ok\s+|okay\s+|so\s+)?(?:what|how)\s+about\b", re.I)

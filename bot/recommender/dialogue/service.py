@@ -20,8 +20,9 @@ from ..service import Recommendation, Recommender
 from ..session import ShoppingSession, merge_request, understood_anything
 from ..product_phrase import unknown_product
 from ..understanding import extract_request, feedback_polarity
+from ..understanding.lifts import read_lifts
 from ..understanding.references import parse_item_reference
-from ..understanding.request import asks_to_switch, continues_request
+from ..understanding.request import asks_for_product, asks_to_switch, continues_request
 from ..understanding.words import reads_as_context
 from ..understanding.selection import Selection, asks_for_extreme, find_named_items, select_items
 from . import acts, answers, texts
@@ -39,12 +40,20 @@ RELEVANCE_WEIGHT = 0.5
 SUGGESTED_BOOST = 0.15
 
 
+def _restored(after: ShoppingSession, before: ShoppingSession) -> bool:
+    """Whether the switch went back to a kind looked at before (its own constraints were restored)."""
+    return any(category == after.category for category, _ in before.memory)
+
+
 class TurnService:
     """Stateless: everything a conversation needs is in the ``ShoppingSession`` it is given."""
 
     def __init__(self, recommender: Recommender, matcher=None, complements=None,
-                 variants_of: Optional[Callable[[Item], Sequence[Item]]] = None):
+                 variants_of: Optional[Callable[[Item], Sequence[Item]]] = None,
+                 answers: Optional[Dict[str, str]] = None):
         self.rec = recommender
+        #: the shop's own answers (its answers document): the hand-off says how to reach the shop
+        self.answers = dict(answers or {})
         self.matcher = matcher
         self.complements = complements
         self._variants_of = variants_of
@@ -81,6 +90,12 @@ class TurnService:
             named = extract_request(turn.text, self.rec.vocabulary, turn.entities).category
             if named and named != session.category and (act != acts.SIMILAR or selection is None):
                 act = acts.RECOMMEND  # "show me speakers" is a new request, whatever the classifier thought
+        if act not in (acts.RECOMMEND, acts.CHEAPER, acts.PRICIER) and (selection is None or act == acts.NO) \
+                and read_lifts(turn.text, self.rec.vocabulary, session.excluded_brands, session.features).any:
+            act = acts.RECOMMEND  # "forget the budget", "start over", "JBL is fine after all": whatever the intent
+        if act in (acts.DETAILS, acts.ASK, acts.EXPLAIN) and shown and selection is None \
+                and self._names_something_new(turn, shown):
+            act = acts.RECOMMEND  # "what TVs does Sony make?", "what's the Samsung one like?" with none on screen
         if session.pending == "relaxation" and act in (acts.YES, acts.NO):
             return self._relaxation_answer(turn, session, history, act)
         handler = self._handler(act)
@@ -108,6 +123,8 @@ class TurnService:
             acts.YES: self._yes,
             acts.NO: self._no,
             acts.OUT_OF_SCOPE: self._out_of_scope,
+            acts.HANDOFF: self._handoff,
+            acts.GREET: self._greet,
         }.get(act, self._unclear)
 
     # ------------------------------------------------------------------ helpers
@@ -316,13 +333,22 @@ class TurnService:
         if self.matcher is not None:
             text = self.matcher.correct_spelling(text)
         vocab = self.rec.vocabulary
+        lifts = read_lifts(text, vocab, session.excluded_brands, session.features)
+        session = self._lift(session, lifts)
         update = extract_request(text, vocab, turn.entities)
+        if lifts.brands_back or lifts.features:  # "JBL is fine after all" allows JBL, it doesn't ask for it only
+            update = replace(update, brands=tuple(b for b in update.brands if b not in lifts.brands_back),
+                             features=tuple(f for f in update.features if f not in lifts.features))
         update = self._dual_as_feature(update, session, text)
         if not update.category and not session.category and update.features:
             update = replace(update, category=self._kind_of_features(update.features))
         notices: List[str] = []
         readings: List[str] = []
         read_by_meaning = False
+        if by_meaning and not update.category and self.matcher is not None and session.category:
+            other = self.matcher.other_kind_named(text, session.category)
+            if other:  # "I'll need a tripod as well" while looking at cameras
+                update = replace(update, category=other)
         if by_meaning and not update.category and self.matcher is not None and not session.category \
                 and not update.no_preference and not unknown_product(text):  # "I need a fridge" names a product we don't sell: no guessing
             hit = self.matcher.read_category(text)
@@ -331,17 +357,19 @@ class TurnService:
                 update = replace(update, category=category)
                 readings.append(texts.read_category(phrase, category))
                 read_by_meaning = True
-        understood = understood_anything(update)
+        understood = understood_anything(update) or lifts.any
         after, merge_notices = merge_request(session, update, self.rec.catalog)
-        if session.category and after.category != session.category and not continues_request(text):
+        if session.category and after.category != session.category and not continues_request(text) \
+                and not _restored(after, session):
             # a new request for another kind has its own features: nothing said for the last kind narrows it
-            said = set(update.features)
+            said, named = set(update.features), set(update.brands)
             after = replace(after, features=tuple(f for f in after.features if f in said),
-                            needs=tuple(n for n in after.needs if n[1] in said))
+                            needs=tuple(n for n in after.needs if n[1] in said),
+                            brands=tuple(b for b in after.brands if b in named))
             merge_notices = [n for n in merge_notices if not n.startswith(("I've dropped", "I've set aside"))]
         after = self._without_context_tags(after, update, text)
         notices += merge_notices
-        budget = relative_budget(text, after, self.rec.catalog, self._shown(session))
+        budget = None if lifts.budget else relative_budget(text, after, self.rec.catalog, self._shown(session))
         if budget is not None and update.budget is None:
             after = replace(after, min_price=budget.min_price, max_price=budget.max_price, seen=(),
                             preferences_given=True)
@@ -396,6 +424,36 @@ class TurnService:
             return session
         return replace(session, features=tuple(f for f in session.features if f not in drop))
 
+    @staticmethod
+    def _lift(session: ShoppingSession, lifts) -> ShoppingSession:
+        """Take back what the shopper lifted; "start over" keeps only what they bought and turned down."""
+        if lifts.reset:
+            return ShoppingSession(purchased=session.purchased, hidden=session.hidden, disliked=session.disliked,
+                                   liked=session.liked, preferences_given=False)
+        if lifts.budget:
+            session = replace(session, min_price=None, max_price=None, seen=())
+        if lifts.any_brand:
+            session = replace(session, brands=(), excluded_brands=(), seen=())
+        if lifts.brands_back:
+            session = replace(session, excluded_brands=tuple(b for b in session.excluded_brands
+                                                             if b not in lifts.brands_back), seen=())
+        if lifts.features:
+            session = replace(session, features=tuple(f for f in session.features if f not in lifts.features),
+                              needs=tuple(n for n in session.needs if n[1] not in lifts.features), seen=())
+        return session
+
+    def _names_something_new(self, turn: Turn, shown: Sequence[Item]) -> bool:
+        """A question that is really a new request: it names a kind or a brand that nothing on screen is,
+        and points at no item ("which of these ...", "it", "that one")."""
+        if re.search(r"\b(?:it|this|that|these|those|them|one\s+of)\b", turn.text or "", re.I) and not \
+                re.search(r"\b(?:the\s+)?\w+\s+ones?\b", turn.text or "", re.I):
+            return False
+        update = extract_request(turn.text, self.rec.vocabulary, turn.entities)
+        on_screen_brands = {i.brand.lower() for i in shown}
+        new_kind = update.category is not None and update.category not in {i.category for i in shown}
+        new_brand = any(b.lower() not in on_screen_brands for b in update.brands)
+        return new_kind or new_brand
+
     def _kind_of_features(self, features: Sequence[str]) -> Optional[str]:
         """The kind a tag names on its own ("Prosecco" is only ever sparkling): the category holding
         most of the items that carry every tag asked for, when it holds at least 80% of them."""
@@ -413,7 +471,7 @@ class TurnService:
             return update
         names = {update.category, *self.rec.vocabulary.categories.get(update.category, ())}
         dual = [f for f in self._tags.get(session.category, ()) if f in names]
-        if not dual:
+        if not dual or asks_for_product(text, dual[0]):  # "a camera for youtube" asks for one
             return update
         return replace(update, category=None, features=tuple(update.features) + (dual[0],))
 
@@ -637,6 +695,27 @@ class TurnService:
         session = replace(session, focus=focus, pending=None)
         return self._say(session, answer.text, texts.item_buttons() if len(items) == 1
                          else texts.list_buttons(len(shown)), "item_answer", answer.payload)
+
+    def _greet(self, turn: Turn, session: ShoppingSession, history, **_) -> Outcome:
+        """Hello, in the shop's name, with one of its own products as the example; "hi, I need a tent" is a request."""
+        update = extract_request(turn.text, self.rec.vocabulary, turn.entities)
+        if update.category or update.brands or update.features or update.budget:
+            return self._recommend(turn, session, history)
+        categories = sorted(self.rec.vocabulary.categories)
+        buttons = [(c.capitalize(), f"show me {c}") for c in categories[:8]]
+        again = tuple(session.options) == tuple(buttons)  # "hi" twice: never the same words twice
+        return self._say(session, texts.greeting(self.rec.profile.name, again), buttons)
+
+    def _handoff(self, turn: Turn, session: ShoppingSession, history, **_) -> Outcome:
+        """To a person, with the shop's own way to reach it; a message that names a product and no person
+        ("we cook together and want a speaker for the kitchen") is a shopping request, whatever the intent."""
+        if not acts.asks_for_a_person(turn.text):
+            update = extract_request(turn.text, self.rec.vocabulary, turn.entities)
+            if update.category or update.brands or update.features:
+                return self._recommend(turn, session, history)
+        text = texts.handoff(self.answers.get("contact") or self.answers.get("opening_hours"))
+        session = replace(session, pending=None)
+        return self._say(session, text, (), "handoff", dict(texts.HANDOFF_PAYLOAD))
 
     def _feedback(self, turn: Turn, session: ShoppingSession, history, selection=None, act=acts.LIKE,
                   **_) -> Outcome:

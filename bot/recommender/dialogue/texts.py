@@ -545,19 +545,19 @@ def goes_with(item) -> str:
 # capabilities and out of scope
 
 #: two requests the help texts suggest, made from the shop's own kinds, prices and tags (``use_examples``)
-_examples = ["a phone under $500 with a great camera", "headphones for the train"]
+_examples = ["a phone under $500 with a great camera", "headphones for the train", "Samsung"]
 
 
-def use_examples(first: str, second: str) -> None:
-    """The example requests help texts suggest, built from the served catalog by the turn service."""
-    _examples[:] = [first, second]
+def use_examples(first: str, second: str, brand: str = "") -> None:
+    """The example requests (and a brand to leave out) help texts suggest, from the served catalog."""
+    _examples[:] = [first, second, brand or _examples[2]]
 
 
-def example_requests(by_category) -> Tuple[str, str]:
+def example_requests(by_category) -> Tuple[str, str, str]:
     """("a tent under €300", "sleeping bags with down"): the two biggest kinds, a round median price, a common tag."""
     kinds = sorted(by_category.items(), key=lambda kv: (-len(kv[1]), kv[0]))
     if not kinds:
-        return tuple(_examples)
+        return tuple(_examples)  # type: ignore[return-value]
     name, items = kinds[0]
     prices = sorted(i.price for i in items)
     median = prices[len(prices) // 2]
@@ -568,7 +568,7 @@ def example_requests(by_category) -> Tuple[str, str]:
     tags = Counter(t for i in items2 for t in i.features)
     common = [t for t, n in tags.most_common() if n < len(items2)]
     second = f"{name2} with {common[0]}" if common else f"{singular_noun(name2)} for a gift"
-    return first, second
+    return first, second, Counter(i.brand for i in items).most_common(1)[0][0]
 
 
 def singular_noun(noun: str) -> str:
@@ -646,7 +646,7 @@ NO_ACK = "No problem. Tell me what to change: the budget, a brand, a feature or 
 
 _HELP = (
     "Sorry, I didn't catch that. You can ask for things like \"{first_example}\", "
-    "\"cheaper\", \"no Samsung\", \"compare the first two\" or \"why the first one?\".",
+    "\"cheaper\", \"no {brand}\", \"compare the first two\" or \"why the first one?\".",
     "I'm still not sure what you mean. Pick a kind of product below, or describe what you need in your own words "
     "(for example \"{second_example}\").",
     "I can't work that one out, sorry. I can find products in this shop ({categories}), compare them, and answer "
@@ -658,4 +658,25 @@ def not_understood(times: int, categories: Sequence[str]) -> str:
     """A different help text each time in a row, so nothing repeats."""
     text = _HELP[min(times, len(_HELP) - 1)] if times < len(_HELP) else _HELP[times % len(_HELP)]
     return text.format(categories=join_words(list(categories)), first_example=_examples[0],
-                       second_example=_examples[1])
+                       second_example=_examples[1], brand=_examples[2])
+
+
+# hand-off to a person
+#: what a shop's routing code looks for in the reply
+HANDOFF_PAYLOAD = {"type": "handoff", "reason": "shopper asked for a person"}
+
+
+def handoff(contact: Optional[str]) -> str:
+    """The hand-off, with the shop's own contact answer when it has one (never another shop's hours)."""
+    head = "Sure, I'm passing you to a person on our team."
+    return f"{head} {contact}" if contact else f"{head} Someone will get back to you as soon as they can."
+
+
+def greeting(shop_name: str, again: bool = False) -> str:
+    """Hello, as the shop's assistant, suggesting one of the shop's own requests."""
+    if again:
+        return ("Hello again! Tell me the kind of product, your budget and what matters to you, and I'll find "
+                "the best matches.")
+    where = f" at {shop_name}" if shop_name else ""
+    return (f"Hi! I'm Concierge, the shopping assistant{where}. Tell me what you're after, for example "
+            f"\"{_examples[0]}\", and I'll find the best matches.")

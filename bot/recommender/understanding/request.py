@@ -380,6 +380,9 @@ _DESCRIPTIVE_BEFORE_RX = re.compile(
     r"got|uses?|using|from|compatible\s+with|works\s+with|pairs?\s+with|connect(?:s)?\s+to)\s+(?:[\w']+\s+){0,2}$",
     re.I,
 )
+#: a product the shopper has, or is away from, rather than one to buy
+_OWNED_BEFORE_RX = re.compile(
+    r"\b(?:my|our|his|her|their|your|own|owns|have|has|had|got|from)\s+(?:[\w']+\s+){0,2}$", re.I)
 #: a later clause says why or what for ("headphones for the office *so* I stop hearing phone calls"):
 #: a product named there is context, not the thing asked for, when the main clause names one
 _SUBORDINATE_BEFORE_RX = re.compile(r"\b(?:so|because|since|cause|coz|cos|as|while|whenever|when|if)\b[^,.;!?]*$",
@@ -400,6 +403,12 @@ def continues_request(text: str) -> bool:
     """Whether a message naming another kind carries the request over ("tablets instead") rather than
     starting a new one ("a jacket to wear on the trail"), whose features are its own."""
     return bool(_CONTINUES_RX.search(text or ""))
+
+
+def asks_for_product(text: str, word: str) -> bool:
+    """Whether ``word`` is asked for as a product ("*a* camera for youtube", "any cameras?"), not as a
+    part of one ("the camera matters most")."""
+    return bool(re.search(rf"\b(?:a|an|some|any|another|new)\s+(?:[\w-]+\s+)?{re.escape(word)}", text or "", re.I))
 
 
 def asks_to_switch(text: str) -> bool:
@@ -469,7 +478,10 @@ def _choose_category(text: str, mentions: Sequence[Tuple[_Mention, bool]]) -> Op
         heads = main or heads
     named = [(m, c) for m, c in heads if not m.is_line]
     # a product line the shopper only owns or describes ("she's got an iPhone") names no kind to buy
-    pool = named or heads or [(m, c) for m, c in placed if not m.is_line]
+    # a single product the shopper has or is away from ("away from the charger", "for my phone") names none
+    # either; two ("from phones to laptops") contrast, and the last is the one wanted
+    pool = named or heads or [(m, c) for m, c in placed if not m.is_line and (
+        len(placed) > 1 or m.start < 0 or not _OWNED_BEFORE_RX.search(text[max(0, m.start - 30):m.start]))]
     if not pool:
         return None
     return pool[-1][1]

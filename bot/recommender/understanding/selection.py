@@ -206,6 +206,16 @@ _COLOUR_WORDS = frozenset("black white silver grey gray blue red green pink purp
                           "violet brown obsidian charcoal natural".split())
 
 
+#: a single title word names a model ("a MacBook Air") when only this few titles carry it
+_RARE_LINE_TITLES = 40
+
+
+def _rare_line_word(word: str, catalog: Sequence[Item], titles) -> bool:
+    """A product-line word of few titles that is not their brand ("macbook", not "sony")."""
+    holders = [item for item, tokens in zip(catalog, titles) if word in tokens]
+    return 0 < len(holders) <= _RARE_LINE_TITLES and all(word != item.brand.lower() for item in holders)
+
+
 def find_named_items(text: str, catalog: Sequence[Item]) -> List[Item]:
     """Models named anywhere in the catalog ("Pixel 8a vs iPhone 15"), one per named part.
 
@@ -226,7 +236,9 @@ def find_named_items(text: str, catalog: Sequence[Item]) -> List[Item]:
             continue
         modelish = [w for w in words if re.search(r"\d", w) and re.search(r"[a-z]", w) or w.isdigit()]
         distinctive = [w for w in words if w not in _GENERIC_WORDS]
-        if not distinctive or (not modelish and len(distinctive) < 2):
+        if not distinctive:
+            continue
+        if not modelish and len(distinctive) < 2 and not _rare_line_word(distinctive[0], catalog, titles):
             continue
         best, best_key = None, None
         for item, tokens in zip(catalog, titles):

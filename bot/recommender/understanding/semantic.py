@@ -310,6 +310,22 @@ class SemanticMatcher:
             return None
         return content.phrase, self._categories[index], round(score, 4)
 
+    def other_kind_named(self, text: str, category: str) -> Optional[str]:
+        """Another kind named by one of its own product nouns while ``category`` is on screen ("need a
+        webcam too" during a monitor search): a title word of exactly one other category, never of this
+        one, and not inside a phrase about the shopper's world ("away from the charger")."""
+        from .words import reads_as_context
+
+        found = set()
+        for word in words(text or ""):
+            key = stem(word.low)
+            if key in STOPWORDS or key in self._title_words.get(category, frozenset()):
+                continue
+            owners = [c for c, nouns in self._title_words.items() if c is not None and key in nouns]
+            if len(owners) == 1 and not reads_as_context(text, word.text):
+                found.add(owners[0])
+        return found.pop() if len(found) == 1 else None
+
     def read_kinds(self, text: str, category: str) -> List[KindReading]:
         """Sub-kinds of ``category`` the shopper names ("earbuds", "mirrorless", "Android")."""
         if not text or not category:
