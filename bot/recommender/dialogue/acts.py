@@ -65,7 +65,8 @@ _LIST_QUESTION_RX = re.compile(r"\bwhich\s+(?:of\s+(?:these|them|those)|one)\b",
 _DETAILS_RX = re.compile(
     r"\b(?:tell\s+me\s+(?:a\s+(?:bit|little)\s+)?(?:more\s+)?about|(?:more|any)\s+(?:info|information|details)|details|"
     r"specs|rundown|what\s+can\s+you\s+tell\s+me|what\s+do\s+you\s+know\s+about|open\s+up|"
-    r"what(?:'s|s|\s+is|\s+are)\b[^?.!]*\blike\s*\??\s*$|what(?:'s|s|\s+is)\s+(?:that|this|it)(?:\s+one)?\s*\??\s*$)",
+    r"what(?:'s|s|\s+is|\s+are)\b[^?.!]*\blike\s*\??\s*$|what(?:'s|s|\s+is)\s+(?:that|this|it)(?:\s+one)?\s*\??\s*$|"
+    r"^\W*(?:and\s+|so\s+|ok\s+|okay\s+)?(?:the\s+)?(?:first|second|third|fourth|fifth|last|\#?\d)(?:\s+one)?\s*\??\s*$)",
     re.I)
 
 

@@ -24,7 +24,7 @@ from ..understanding.lifts import read_lifts
 from ..understanding.references import parse_item_reference
 from ..understanding.request import asks_for_product, asks_to_switch, continues_request
 from ..understanding.words import reads_as_context
-from ..understanding.selection import Selection, asks_for_extreme, find_named_items, select_items
+from ..understanding.selection import Selection, asks_for_extreme, find_named_items, mentions_position, select_items
 from . import acts, answers, texts
 from .narrowing import narrowing_question
 from .price_words import is_price_phrase, relative_budget
@@ -93,6 +93,10 @@ class TurnService:
         if act not in (acts.RECOMMEND, acts.CHEAPER, acts.PRICIER) and (selection is None or act == acts.NO) \
                 and read_lifts(turn.text, self.rec.vocabulary, session.excluded_brands, session.features).any:
             act = acts.RECOMMEND  # "forget the budget", "start over", "JBL is fine after all": whatever the intent
+        if shown and act not in (acts.RECOMMEND, acts.CHEAPER, acts.PRICIER, acts.COMPARE, acts.PURCHASE) \
+                and not mentions_position(turn.text, len(shown)) \
+                and extract_request(turn.text, self.rec.vocabulary, turn.entities).excluded_brands:
+            act = acts.RECOMMEND  # "not MSI please, his last one overheated": the brand is out, not item #1
         if act in (acts.DETAILS, acts.ASK, acts.EXPLAIN) and shown and selection is None \
                 and self._names_something_new(turn, shown):
             act = acts.RECOMMEND  # "what TVs does Sony make?", "what's the Samsung one like?" with none on screen

@@ -277,7 +277,8 @@ _NEG_CUE_RX = re.compile(
         except(?:\s+for)?|excluding|exclude|avoid(?:ing)?|
         hate|hates|dislike|dislikes|skip|minus|nothing(?!\s+but)|none|nor|neither|ditch|ban|
         other\s+than|instead\s+of|rather\s+than|stay\s+away\s+from|steer\s+clear\s+of|sick\s+of|
-        tired\s+of|done\s+with|fed\s+up\s+with|allergic\s+to)\b)
+        tired\s+of|done\s+with|fed\s+up\s+with|allergic\s+to|cannot\s+stand|can\s+not\s+stand|
+        (?:move|moving|get|getting|go|going)\s+away\s+from|off\s+of|anti)\b)
     """,
     re.I | re.X,
 )

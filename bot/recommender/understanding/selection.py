@@ -92,7 +92,8 @@ def _positions_by_ordinal(text: str, count: int) -> List[tuple]:
             hits.append((m.start(), n - 1))
         covered.append(m.span())
     for m in _LAST_RX.finditer(text):
-        if free(m) and _word_after(text, m.end()) not in _NOT_REFERENCE_AFTER and count:
+        if free(m) and _word_after(text, m.end()) not in _NOT_REFERENCE_AFTER and count \
+                and _word_before(text, m.start()) not in _POSSESSIVES:  # "my last one broke": the shopper's
             hits.append((m.start(), count - 1))
     for m in _TOP_RX.finditer(text):
         if free(m) and count:
@@ -144,11 +145,11 @@ def select_items(text: str, shown: Sequence[Item]) -> Optional[Selection]:
         return Selection([min(range(count), key=lambda i: (shown[i].price, i))], "cheapest")
     if _DEAREST_RX.search(text):
         return Selection([max(range(count), key=lambda i: (shown[i].price, -i))], "dearest")
-    m = _FIRST_N_RX.search(text)
+    m = _placed(_FIRST_N_RX, text)
     if m:
         n = _count(m.group("count"))
         return Selection(list(range(min(n, count))), "position")
-    m = _LAST_N_RX.search(text)
+    m = _placed(_LAST_N_RX, text)
     if m:
         n = _count(m.group("count"))
         return Selection(list(range(max(0, count - n), count)), "position")
@@ -170,6 +171,24 @@ def select_items(text: str, shown: Sequence[Item]) -> Optional[Selection]:
         return Selection(list(range(count)), "all")
     if _BOTH_RX.search(text) and count >= 2:
         return Selection([0, 1], "both")
+    return None
+
+
+def mentions_position(text: str, count: int) -> bool:
+    """Whether the message points at items by place ("the second", "#3", "the last one"), not by name."""
+    return bool(_positions_by_ordinal(text or "", count) or _bare_numbers(text or "", count)
+                or _placed(_FIRST_N_RX, text or "") or _placed(_LAST_N_RX, text or ""))
+
+
+#: "my last one", "her first one": the shopper's own things, not items on screen
+_POSSESSIVES = frozenset("my his her our their your".split())
+
+
+def _placed(rx: re.Pattern, text: str) -> Optional[re.Match]:
+    """"the last one", not "my last one" (the shopper's own, not an item on screen)."""
+    for m in rx.finditer(text):
+        if _word_before(text, m.start()) not in _NOT_REFERENCE_BEFORE - {"not", "one", "a", "at", "to"}:
+            return m
     return None
 
 
