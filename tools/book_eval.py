@@ -6,7 +6,10 @@ request that shows a list, then one message about it) checks that the reply does
 on exactly the items meant. Prints pass rates per file and per group as JSON.
 
 Usage: PYTHONPATH=bot:. python -m tools.book_eval [--book F ...] [--on-screen F ...]
-           [--catalog CSV | --database-url URL] [--model M] [--show]
+           [--catalog CSV | --shop DIR | --database-url URL] [--model M] [--show]
+
+For a shop folder, --model must be the model trained for it (``scripts/shop.sh DIR --prepare`` in a
+checkout of its own prints the path).
 """
 from __future__ import annotations
 
@@ -80,7 +83,10 @@ def _database(args, workdir: Path) -> str:
         return args.database_url
     url = f"sqlite:///{workdir / 'eval.db'}"
     env_cmd = [sys.executable, "-m", "recommender"]
-    if args.catalog:
+    if args.shop:
+        subprocess.run(env_cmd + ["import-shop", str(args.shop), "--yes", "--database-url", url],
+                       cwd=ROOT, check=True, env=dict(os.environ, PYTHONPATH=str(BOT)))
+    elif args.catalog:
         subprocess.run(env_cmd + ["import-catalog", str(args.catalog), "--replace", "--yes", "--database-url", url],
                        cwd=ROOT, check=True, env=dict(os.environ, PYTHONPATH=str(BOT)))
     else:
@@ -94,6 +100,7 @@ def main(argv=None) -> int:
     parser.add_argument("--book", type=Path, action="append", default=[])
     parser.add_argument("--on-screen", type=Path, action="append", default=[])
     parser.add_argument("--catalog", type=Path)
+    parser.add_argument("--shop", type=Path, help="a shop folder (import-shop)")
     parser.add_argument("--database-url")
     parser.add_argument("--model", type=Path)
     parser.add_argument("--show", action="store_true", help="print every failure")

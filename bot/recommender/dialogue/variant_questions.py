@@ -11,6 +11,7 @@ from typing import List, Optional, Sequence, Tuple
 
 from ..catalog import Item
 from ..variants import variant_labels
+from .answers import _COLOUR_RX
 
 #: words a variant label may carry that shoppers leave out ("size 9" for "Men's 9", "a half" for "Half Bottle")
 _FILLER = frozenset("size sizes bottle bottles the a an in of uk us eu".split())
@@ -57,8 +58,8 @@ def variant_answer(text: str, item: Item, model: Sequence[Item]) -> Optional[Tup
     numbers = {t for t in asked if t[0].isdigit()}
     if not hits and numbers:  # "is it available in 11?": the number alone picks the size
         hits = [(row, label) for row, label in rows if numbers & {t for t in _tokens(label) if t[0].isdigit()}]
-    if not hits and not _ASKS_VARIANT_RX.search(text or ""):
-        return None
+    if not hits and (not _ASKS_VARIANT_RX.search(text or "") or _COLOUR_RX.search(text or "")):
+        return None  # "does it come in blue?" is the colour answer's (answers.py), with the colours it has
     in_stock = [label for row, label in rows if row.in_stock]
     if not hits:
         return ("variants", {"field": "variant", "value": None, "available": in_stock})
