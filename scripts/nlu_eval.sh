@@ -16,7 +16,7 @@
 # Environment overrides (defaults in brackets):
 #   RASA              rasa executable            [.venvs/rasa/bin/rasa]
 #   NLU_EVAL_DATA     NLU example files/dirs, space-separated; missing ones are skipped
-#                                                [bot/data/nlu bot/data/shop_talk.yml]
+#                                                [bot/data/nlu bot/data/shop_talk.yml bot/data/shop_answers.yml]
 #   NLU_EVAL_VOCAB    lookups + synonyms file    [bot/data/vocabulary.yml]
 #   NLU_EVAL_CONFIG   pipeline config            [bot/config.yml]
 #   NLU_EVAL_SEED     split seed                 [2024]
@@ -31,7 +31,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 export PYTHONPATH="$PWD/bot${PYTHONPATH:+:$PYTHONPATH}"  # bot/rasa_addons: custom NLU components of config.yml
 
 RASA="${RASA:-.venvs/rasa/bin/rasa}"
-DATA="${NLU_EVAL_DATA:-bot/data/nlu bot/data/shop_talk.yml}"
+DATA="${NLU_EVAL_DATA:-bot/data/nlu bot/data/shop_talk.yml bot/data/shop_answers.yml}"
 VOCAB="${NLU_EVAL_VOCAB:-bot/data/vocabulary.yml}"
 CONFIG="${NLU_EVAL_CONFIG:-bot/config.yml}"
 SEED="${NLU_EVAL_SEED:-2024}"

@@ -120,3 +120,29 @@ def test_wine_tags_name_their_kind_and_replace_each_other(tmp_path, monkeypatch)
     assert len({built.recommender.model_key(i) for i in shown}) == len(shown)
     reply = chat.say("is the first one available in a magnum?", intent="ask_item")[0]
     assert reply.kind == "item_answer" and re.search(r"magnum|comes in|in stock", reply.text, re.I)
+
+
+def test_outdoor_audience_words_filter_by_the_shops_own_titles(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    run_cli("import-shop", str(SHOPS / "outdoor"), "--yes", database_url=url)
+    built = _runtime(url, monkeypatch)
+    chat = Chat(built.turns)
+    chat.say("women's trail shoes")
+    shown = [built.recommender.items[i] for i in chat.session.shown]
+    assert shown and all("Women's" in i.title for i in shown)
+    chat.say("waterproof hiking boots")
+    chat.say("men's please", intent="nlu_fallback")
+    shown = [built.recommender.items[i] for i in chat.session.shown]
+    assert shown and all("Men's" in i.title and "waterproof" in i.features for i in shown)
+    kid = Chat(built.turns)
+    kid.say("a sleeping bag for my 8-year-old daughter")
+    assert all("Kids'" in built.recommender.items[i].title for i in kid.session.shown)
+
+
+def test_audience_words_never_filter_a_shop_that_does_not_sell_by_audience(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    run_cli("import-shop", str(SHOPS / "wine"), "--yes", database_url=url)
+    built = _runtime(url, monkeypatch)
+    chat = Chat(built.turns)
+    chat.say("a red wine for my wife")
+    assert chat.session.category == "red wine" and not chat.session.kind and len(chat.session.shown) == 5

@@ -20,6 +20,7 @@ from ..service import Recommendation, Recommender
 from ..session import ShoppingSession, merge_request, understood_anything
 from ..product_phrase import unknown_product
 from ..understanding import extract_request, feedback_polarity
+from ..understanding.audience import read_audience
 from ..understanding.lifts import read_lifts
 from ..understanding.references import parse_item_reference
 from ..understanding.request import asks_for_product, asks_to_switch, continues_request
@@ -97,6 +98,10 @@ class TurnService:
                 and not mentions_position(turn.text, len(shown)) \
                 and extract_request(turn.text, self.rec.vocabulary, turn.entities).excluded_brands:
             act = acts.RECOMMEND  # "not MSI please, his last one overheated": the brand is out, not item #1
+        if act in (acts.UNCLEAR, acts.OUT_OF_SCOPE, acts.NO, acts.YES, acts.NO_PREFERENCE, acts.MORE) \
+                and session.category and selection is None \
+                and read_audience(turn.text, self._by_category.get(session.category, [])) is not None:
+            act = acts.RECOMMEND  # "men's please", "it's for a woman": a refinement of the list
         if act in (acts.DETAILS, acts.ASK, acts.EXPLAIN) and shown and selection is None \
                 and self._names_something_new(turn, shown):
             act = acts.RECOMMEND  # "what TVs does Sony make?", "what's the Samsung one like?" with none on screen
@@ -407,6 +412,13 @@ class TurnService:
                     after = with_kind
                     understood = True
                     break
+        if after.category and by_meaning:
+            audience = read_audience(text, self._by_category.get(after.category, []))
+            if audience is not None:  # "women's", "for my 8-year-old daughter": the shop's own titles say who for
+                with_audience = replace(after, kind=audience.label, kind_ids=tuple(sorted(audience.item_ids)), seen=())
+                if with_audience.constraints().filter(self.rec.catalog):
+                    after, understood = with_audience, True
+        if after.category and self.matcher is not None and by_meaning and not update.no_preference:
             if read_by_meaning or after.needs != session.needs or after.kind != session.kind \
                     or after.suggested != session.suggested:
                 after = replace(after, need_text=text if (after.needs or after.kind or read_by_meaning

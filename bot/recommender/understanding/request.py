@@ -378,7 +378,8 @@ def _claimed_by_same_list(text: str, mention: _Mention, between: Sequence[_Menti
 #: "for my phone", "I have a laptop", "switch from phones")
 _DESCRIPTIVE_BEFORE_RX = re.compile(
     r"\b(?:with|has|have|having|had|featuring|includes?|including|own|owns|my|our|his|her|their|"
-    r"got|uses?|using|from|compatible\s+with|works\s+with|pairs?\s+with|connect(?:s)?\s+to)\s+(?:[\w']+\s+){0,2}$",
+    r"got|uses?|using|from|in|inside|into|compatible\s+with|works\s+with|pairs?\s+with|connect(?:s)?\s+to)"
+    r"\s+(?:[\w']+\s+){0,2}$",
     re.I,
 )
 #: a product the shopper has, or is away from, rather than one to buy
