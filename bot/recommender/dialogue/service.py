@@ -377,6 +377,7 @@ class TurnService:
                             brands=tuple(b for b in after.brands if b in named))
             merge_notices = [n for n in merge_notices if not n.startswith(("I've dropped", "I've set aside"))]
         after = self._without_context_tags(after, update, text)
+        after = self._newest_words_win(after, session, update, merge_notices)
         notices += merge_notices
         budget = None if lifts.budget else relative_budget(text, after, self.rec.catalog, self._shown(session))
         if budget is not None and update.budget is None:
@@ -424,6 +425,29 @@ class TurnService:
                 after = replace(after, need_text=text if (after.needs or after.kind or read_by_meaning
                                                           or after.suggested) else after.need_text)
         return after, readings + notices, understood
+
+    def _newest_words_win(self, after: ShoppingSession, before: ShoppingSession, update,
+                          notices: List[str]) -> ShoppingSession:
+        """When what was just said fits nothing together with what was carried from earlier turns ("wines from
+        Chateau Lune" after a Rioja), the carried constraints give way, and the reply says which."""
+        said_something = update.brands or update.features or update.category
+        if not said_something or not after.category or after.constraints().filter(self.rec.catalog):
+            return after
+        said_features, said_brands = set(update.features), set(update.brands)
+        steps = [("features", tuple(f for f in after.features if f not in said_features)),
+                 ("brands", tuple(b for b in after.brands if b not in said_brands))]
+        trial, dropped = after, []
+        for field, carried in steps:
+            if not carried:
+                continue
+            trial = replace(trial, **{field: tuple(v for v in getattr(trial, field) if v not in carried)})
+            if field == "features":
+                trial = replace(trial, needs=tuple(n for n in trial.needs if n[1] in trial.features))
+            dropped += list(carried)
+            if trial.constraints().filter(self.rec.catalog):
+                notices.append(texts.set_aside(dropped))
+                return trial
+        return after
 
     def _without_context_tags(self, session: ShoppingSession, update, text: str) -> ShoppingSession:
         """A tag word said about the shopper's world ("a tent for a weekend *with two kids*") that no item
@@ -841,8 +865,8 @@ class TurnService:
     def _out_of_scope(self, turn: Turn, session: ShoppingSession, history, **kwargs) -> Outcome:
         """Not something a shop assistant does: say so honestly (naming an unsold product), never twice alike."""
         categories = sorted(self.rec.vocabulary.categories)
-        missing = unknown_product(turn.text) if not extract_request(turn.text, self.rec.vocabulary, []).category \
-            else None
+        named = extract_request(turn.text, self.rec.vocabulary, [])
+        missing = unknown_product(turn.text) if not (named.category or named.brands or named.features) else None
         if missing:
             return self._say(session, texts.unsold(missing, categories))
         after, notices, understood = self._read(turn, session)

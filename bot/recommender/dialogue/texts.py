@@ -680,3 +680,8 @@ def greeting(shop_name: str, again: bool = False) -> str:
     where = f" at {shop_name}" if shop_name else ""
     return (f"Hi! I'm Concierge, the shopping assistant{where}. Tell me what you're after, for example "
             f"\"{_examples[0]}\", and I'll find the best matches.")
+
+
+def set_aside(constraints: Sequence[str]) -> str:
+    """Earlier constraints given way to what was just asked (nothing fitted both)."""
+    return f"Nothing fits that together with {join_words(list(constraints))} from before, so I've set that aside."

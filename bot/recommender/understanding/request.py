@@ -72,6 +72,17 @@ def _brand_variants(brand: str) -> Iterable[str]:
         yield re.sub(r"[\s&]+", "", low)
 
 
+def _brand_prefixes(brand: str, brands: Sequence[str]) -> Iterable[str]:
+    """"Private Reserve" for "Private Reserve Cellars": leading words (two or more) that no other brand
+    starts with, as shoppers shorten a long name. One word alone ("Hiker" of "Hiker Co") is too often
+    an everyday word to stand for the brand."""
+    words = _norm(brand).split()
+    for n in range(2, len(words)):
+        prefix = " ".join(words[:n])
+        if not any(other != brand and _norm(other).startswith(prefix) for other in brands):
+            yield prefix
+
+
 def _phrase_pattern(phrase: str) -> str:
     words = [re.escape(w) for w in phrase.split(" ")]
     return r"[\s\-]*".join(words) if len(words) > 1 else words[0]
@@ -97,7 +108,7 @@ def _lexicon_for(key: tuple) -> _Lexicon:
     case_sensitive: Dict[str, str] = {}
     wordlike_lines: Dict[str, Optional[str]] = {}
     for brand in brands:
-        for phrase in _brand_variants(brand):
+        for phrase in (*_brand_variants(brand), *_brand_prefixes(brand, brands)):
             add(phrase, (BRAND, brand))
             if phrase in everyday:
                 case_sensitive[phrase] = brand
