@@ -407,3 +407,14 @@ def test_a_loose_reading_is_offered_as_a_one_tap_refinement_and_filters_nothing(
     assert "noise cancelling" in pressed.session.features  # one tap applies it
     offered_again = pressed.replies[0].payload.get("suggested")
     assert not offered_again
+
+
+def test_a_sub_kind_turned_down_leaves_everything_else_of_the_kind(demo_turns):
+    from recommender.dialogue.turn import Turn
+    from recommender.session import ShoppingSession
+
+    first = demo_turns.handle(Turn(text="monitors under 500", intent="request_recommendation"), ShoppingSession())
+    outcome = demo_turns.handle(Turn(text="no curved ones please", intent="request_recommendation"), first.session)
+    shown = [demo_turns.rec.items[i] for i in outcome.session.shown]
+    assert outcome.session.kind == "not curved" and shown
+    assert not any("curved" in i.title.lower() for i in shown) and all(i.price <= 500 for i in shown)

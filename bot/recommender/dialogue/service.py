@@ -24,7 +24,7 @@ from ..understanding.audience import read_audience
 from ..understanding.lifts import read_lifts
 from ..understanding.references import parse_item_reference
 from ..understanding.request import asks_for_product, asks_to_switch, continues_request
-from ..understanding.words import reads_as_context
+from ..understanding.words import reads_as_context, rejects
 from ..understanding.selection import Selection, asks_for_extreme, find_named_items, mentions_position, select_items
 from . import acts, answers, texts
 from .narrowing import narrowing_question
@@ -407,7 +407,12 @@ class TurnService:
             for kind in self.matcher.read_kinds(text, after.category):
                 if reads_as_context(text, kind.phrase):
                     continue  # "a speaker for my living room": the room is where it goes, not a kind of speaker
-                with_kind = replace(after, kind=kind.label, kind_ids=tuple(sorted(kind.item_ids)), seen=())
+                if rejects(text, kind.phrase):  # "no curved ones please": everything of the kind but those
+                    others = [i.id for i in self._by_category.get(after.category, []) if i.id not in kind.item_ids]
+                    with_kind = replace(after, kind=texts.not_kind(kind.label), kind_ids=tuple(sorted(others)),
+                                        seen=())
+                else:
+                    with_kind = replace(after, kind=kind.label, kind_ids=tuple(sorted(kind.item_ids)), seen=())
                 # a sub-kind narrows only while something is left: else it just steers the order
                 if with_kind.constraints().filter(self.rec.catalog):
                     after = with_kind

@@ -685,3 +685,8 @@ def greeting(shop_name: str, again: bool = False) -> str:
 def set_aside(constraints: Sequence[str]) -> str:
     """Earlier constraints given way to what was just asked (nothing fitted both)."""
     return f"Nothing fits that together with {join_words(list(constraints))} from before, so I've set that aside."
+
+
+def not_kind(label: str) -> str:
+    """How a sub-kind turned down reads in a list title ("not curved")."""
+    return f"not {label}"

@@ -248,3 +248,17 @@ def reads_as_context(text: str, phrase: str) -> bool:
     clause = _CLAUSE_PUNCT_RX.split(before)[-1]
     recent = [w.low for w in words(clause)][-_CONTEXT_REACH:]
     return any(w in PREPOSITIONS or w in POSSESSIVES or w == "into" for w in recent)
+
+
+#: a word that turns the phrase after it down ("no curved ones", "not an Android", "anything but earbuds")
+_REJECT_BEFORE_RX = re.compile(r"\b(?:no|not|non|without|avoid|skip|except|never|(?:anything|everything)\s+but)\b"
+                               r"(?:\s+[\w'-]+){0,2}\s*-?$", re.I)
+
+
+def rejects(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` is turned down in ``text`` by a negation a few words before it, in the same clause."""
+    at = text.lower().find(phrase.lower())
+    if at <= 0:
+        return False
+    clause = _CLAUSE_PUNCT_RX.split(text[:at])[-1]
+    return bool(_REJECT_BEFORE_RX.search(clause))
