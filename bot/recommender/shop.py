@@ -202,17 +202,8 @@ def find_catalog(path: Path | str) -> Path:
 
 
 def demo_documents(items: List[Item]) -> Dict[str, Optional[Dict[str, Any]]]:
-    """The demo shop's documents, checked like any shop's."""
-    errors: List[str] = []
-    docs: Dict[str, Optional[Dict[str, Any]]] = {PROFILE: None, ANSWERS: None}
-    docs[VOCABULARY] = check_vocabulary(_load_yaml(DEMO_SHOP_DIR / VOCABULARY_FILE, errors) or {}, items, errors)
-    if (DEMO_SHOP_DIR / PROFILE_FILE).is_file():
-        docs[PROFILE] = check_profile(_load_yaml(DEMO_SHOP_DIR / PROFILE_FILE, errors) or {}, errors)
-    if (DEMO_SHOP_DIR / ANSWERS_FILE).is_file():
-        docs[ANSWERS] = check_answers(_load_yaml(DEMO_SHOP_DIR / ANSWERS_FILE, errors) or {}, errors)
-    if errors:
-        raise ShopFileError(errors)
-    return docs
+    """The demo shop's documents, read and checked like any shop's folder."""
+    return read_shop_dir(DEMO_SHOP_DIR, items).documents
 
 
 def vocabulary_words(doc: Optional[Mapping[str, Any]]) -> Tuple[Dict[str, Tuple[str, ...]], Dict[str, Tuple[str, ...]],

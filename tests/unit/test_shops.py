@@ -33,6 +33,13 @@ def _runtime(url, monkeypatch):
         get_settings.cache_clear()
 
 
+def _served(name, tmp_path, monkeypatch):
+    """The shop ``name`` of tests/shops imported with the CLI into a fresh store, and its runtime."""
+    url = f"sqlite:///{tmp_path / 'shop.db'}"
+    run_cli("import-shop", str(SHOPS / name), "--yes", database_url=url)
+    return _runtime(url, monkeypatch)
+
+
 @pytest.fixture(params=["outdoor", "wine"])
 def shop(request, tmp_path, monkeypatch):
     url = f"sqlite:///{tmp_path / 'shop.db'}"
@@ -80,9 +87,7 @@ def test_a_malformed_vocabulary_names_file_and_key_and_writes_nothing(tmp_path):
 
 
 def test_outdoor_everyday_words_are_not_the_brand_on(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'shop.db'}"
-    run_cli("import-shop", str(SHOPS / "outdoor"), "--yes", database_url=url)
-    built = _runtime(url, monkeypatch)
+    built = _served("outdoor", tmp_path, monkeypatch)
     chat = Chat(built.turns)
     chat.say("a jacket to wear on the trail")
     assert chat.session.category == "jackets" and not chat.session.brands
@@ -94,9 +99,7 @@ def test_outdoor_everyday_words_are_not_the_brand_on(tmp_path, monkeypatch):
 
 
 def test_outdoor_sizes_are_variants_answered_with_stock(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'shop.db'}"
-    run_cli("import-shop", str(SHOPS / "outdoor"), "--yes", database_url=url)
-    built = _runtime(url, monkeypatch)
+    built = _served("outdoor", tmp_path, monkeypatch)
     chat = Chat(built.turns)
     chat.say("waterproof hiking boots")
     shown = [built.recommender.items[i] for i in chat.session.shown]
@@ -108,9 +111,7 @@ def test_outdoor_sizes_are_variants_answered_with_stock(tmp_path, monkeypatch):
 
 
 def test_wine_tags_name_their_kind_and_replace_each_other(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'shop.db'}"
-    run_cli("import-shop", str(SHOPS / "wine"), "--yes", database_url=url)
-    built = _runtime(url, monkeypatch)
+    built = _served("wine", tmp_path, monkeypatch)
     chat = Chat(built.turns)
     chat.say("Prosecco")
     assert chat.session.category == "sparkling" and chat.session.features == ("prosecco",)
@@ -123,9 +124,7 @@ def test_wine_tags_name_their_kind_and_replace_each_other(tmp_path, monkeypatch)
 
 
 def test_outdoor_audience_words_filter_by_the_shops_own_titles(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'shop.db'}"
-    run_cli("import-shop", str(SHOPS / "outdoor"), "--yes", database_url=url)
-    built = _runtime(url, monkeypatch)
+    built = _served("outdoor", tmp_path, monkeypatch)
     chat = Chat(built.turns)
     chat.say("women's trail shoes")
     shown = [built.recommender.items[i] for i in chat.session.shown]
@@ -140,9 +139,7 @@ def test_outdoor_audience_words_filter_by_the_shops_own_titles(tmp_path, monkeyp
 
 
 def test_audience_words_never_filter_a_shop_that_does_not_sell_by_audience(monkeypatch, tmp_path):
-    url = f"sqlite:///{tmp_path / 'shop.db'}"
-    run_cli("import-shop", str(SHOPS / "wine"), "--yes", database_url=url)
-    built = _runtime(url, monkeypatch)
+    built = _served("wine", tmp_path, monkeypatch)
     chat = Chat(built.turns)
     chat.say("a red wine for my wife")
     assert chat.session.category == "red wine" and not chat.session.kind and len(chat.session.shown) == 5

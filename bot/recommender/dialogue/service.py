@@ -87,23 +87,23 @@ class TurnService:
         if act in (acts.UNCLEAR, acts.OUT_OF_SCOPE):
             guessed = acts.guess_act(turn.text, bool(shown), selection is not None, feedback_polarity(turn.text))
             act = guessed if guessed != acts.UNCLEAR else act
+        named = extract_request(turn.text, self.rec.vocabulary, turn.entities)  # once, for the checks below
         if act in (acts.MORE, acts.SIMILAR, acts.YES, acts.NO, acts.CHEAPER, acts.PRICIER, acts.UNCLEAR):
-            named = extract_request(turn.text, self.rec.vocabulary, turn.entities).category
-            if named and named != session.category and (act != acts.SIMILAR or selection is None):
+            if named.category and named.category != session.category and (act != acts.SIMILAR or selection is None):
                 act = acts.RECOMMEND  # "show me speakers" is a new request, whatever the classifier thought
         if act not in (acts.RECOMMEND, acts.CHEAPER, acts.PRICIER) and (selection is None or act == acts.NO) \
                 and read_lifts(turn.text, self.rec.vocabulary, session.excluded_brands, session.features).any:
             act = acts.RECOMMEND  # "forget the budget", "start over", "JBL is fine after all": whatever the intent
         if shown and act not in (acts.RECOMMEND, acts.CHEAPER, acts.PRICIER, acts.COMPARE, acts.PURCHASE) \
                 and not mentions_position(turn.text, len(shown)) \
-                and extract_request(turn.text, self.rec.vocabulary, turn.entities).excluded_brands:
+                and named.excluded_brands:
             act = acts.RECOMMEND  # "not MSI please, his last one overheated": the brand is out, not item #1
         if act in (acts.UNCLEAR, acts.OUT_OF_SCOPE, acts.NO, acts.YES, acts.NO_PREFERENCE, acts.MORE) \
                 and session.category and selection is None \
                 and read_audience(turn.text, self._by_category.get(session.category, [])) is not None:
             act = acts.RECOMMEND  # "men's please", "it's for a woman": a refinement of the list
         if act in (acts.DETAILS, acts.ASK, acts.EXPLAIN) and shown and selection is None \
-                and self._names_something_new(turn, shown):
+                and self._names_something_new(turn, named, shown):
             act = acts.RECOMMEND  # "what TVs does Sony make?", "what's the Samsung one like?" with none on screen
         if session.pending == "relaxation" and act in (acts.YES, acts.NO):
             return self._relaxation_answer(turn, session, history, act)
@@ -487,13 +487,12 @@ class TurnService:
                               needs=tuple(n for n in session.needs if n[1] not in lifts.features), seen=())
         return session
 
-    def _names_something_new(self, turn: Turn, shown: Sequence[Item]) -> bool:
+    def _names_something_new(self, turn: Turn, update, shown: Sequence[Item]) -> bool:
         """A question that is really a new request: it names a kind or a brand that nothing on screen is,
         and points at no item ("which of these ...", "it", "that one")."""
         if re.search(r"\b(?:it|this|that|these|those|them|one\s+of)\b", turn.text or "", re.I) and not \
                 re.search(r"\b(?:the\s+)?\w+\s+ones?\b", turn.text or "", re.I):
             return False
-        update = extract_request(turn.text, self.rec.vocabulary, turn.entities)
         on_screen_brands = {i.brand.lower() for i in shown}
         new_kind = update.category is not None and update.category not in {i.category for i in shown}
         new_brand = any(b.lower() not in on_screen_brands for b in update.brands)

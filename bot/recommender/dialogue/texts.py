@@ -9,6 +9,8 @@ from collections import Counter
 from typing import List, Optional, Sequence, Tuple
 
 from ..money import format_money
+from ..reasons import EVENT_PAST
+
 
 def money(value: Optional[float], currency: Optional[str] = None) -> str:
     """$1,299 / $24.99 / €12.50: in ``currency``, or the shop's when none is given (a budget)."""
@@ -320,13 +322,8 @@ def why_liked(other) -> str:
     return f"it is close to the {short_title(other)} you liked"
 
 
-#: an interaction as the shopper would say they did it ("the X you bought")
-_EVENT_PAST = {"view": "viewed", "click": "opened", "like": "liked", "purchase": "bought",
-               "add_to_cart": "added to your cart", "rating": "rated"}
-
-
 def why_history_item(other, event: str) -> str:
-    return f"it is like the {short_title(other)} you {_EVENT_PAST.get(event, 'looked at')} before"
+    return f"it is like the {short_title(other)} you {EVENT_PAST.get(event, 'looked at')} before"
 
 
 WHY_POPULAR = "it is one of the most popular choices with other shoppers"
@@ -342,7 +339,7 @@ def _ranked_by(ranker: str, events: Sequence[str]) -> str:
     if ranker != "transformer" or not events:
         return "ranked by popularity and what you've told me so far"
     counts = Counter(events)
-    parts = [f"{n} {'item' if n == 1 else 'items'} you {_EVENT_PAST.get(e, 'looked at')}"
+    parts = [f"{n} {'item' if n == 1 else 'items'} you {EVENT_PAST.get(e, 'looked at')}"
              for e, n in counts.most_common(3)]
     return f"ranked for you from your history ({join_words(parts)})"
 
@@ -574,15 +571,10 @@ def example_requests(by_category) -> Tuple[str, str, str]:
 def singular_noun(noun: str) -> str:
     """"tents" -> "a tent", "sleeping bags" -> "a sleeping bag", "accessories" -> "an accessory"."""
     words = noun.split()
-    last = words[-1]
-    if last.endswith("ies"):
-        last = last[:-3] + "y"
-    elif last.endswith(("ches", "shes", "sses", "xes")):
-        last = last[:-2]
-    elif last.endswith("s") and not last.endswith("ss"):
-        last = last[:-1]
-    phrase = " ".join(words[:-1] + [last])
+    phrase = " ".join(words[:-1] + [singular(words[-1])])
     return ("an " if phrase[:1].lower() in "aeiou" else "a ") + phrase
+
+
 def capabilities(counts, top_categories):
     from .turn import Reply
 

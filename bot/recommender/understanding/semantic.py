@@ -245,7 +245,7 @@ class SemanticMatcher:
             if name not in best or score > best[name].score:
                 runner_up = float(np.partition(row, -2)[-2]) if len(row) > 1 else 0.0
                 best[name] = NeedReading(clause.phrase, name, round(score, 4), round(score - runner_up, 4),
-                                         round(score - self._context_score(clause), 4))
+                                         round(score - self._context_score(text, category, clause), 4))
         # two clauses that each lean the same way, neither clearly enough alone ("for the gym" and
         # "can handle sweat"), together count when their margins add up to the required one
         for feature, clauses in agreeing.items():
@@ -256,14 +256,15 @@ class SemanticMatcher:
             phrase = text[first.start:last.start + len(last.phrase)] if last.start >= first.start else first.phrase
             top = max(sc for _, sc, _ in clauses)
             best[name] = NeedReading(phrase, name, round(top, 4), round(sum(m for _, _, m in clauses), 4),
-                                     round(top - max(self._context_score(c) for c, _, _ in clauses), 4))
+                                     round(top - max(self._context_score(text, category, c) for c, _, _ in clauses), 4))
         return sorted(best.values(), key=lambda r: -r.score)
 
-    def _context_score(self, clause: "Clause") -> float:
-        """How much the clause reads as the shopper's world (best cosine to the context phrases)."""
+    def _context_score(self, text: str, category: Optional[str], clause: "Clause") -> float:
+        """How much the clause reads as the shopper's world (best cosine to the context phrases); its
+        vector comes from the message's analysis, encoded once for every reader."""
         if self._context_vectors is None or not len(self._context_vectors):
             return -1.0
-        vector = self._encode([clause.embed])[0]
+        vector = self._analyse(text, category).vectors[clause.embed]
         return float(np.max(self._context_vectors @ vector))
 
     def need_scores(self, text: str, category: Optional[str] = None) -> List[Tuple["Clause", np.ndarray]]:
